@@ -55,6 +55,18 @@ internal sealed class SampleOpenRouterServer : IAsyncDisposable
         SampleOpenRouterServer? server = null;
 
         app.MapGet("/api/v1/models", () => Results.Text(Catalogue, "application/json"));
+        app.MapGet("/api/v1/key", async (HttpContext context) =>
+        {
+            if (context.Request.Headers.Authorization.ToString() != "Bearer " + ApiKey)
+            {
+                await WriteErrorAsync(context, 401, "User not found.");
+                return;
+            }
+
+            await context.Response.WriteAsJsonAsync(
+                new JsonObject { ["data"] = new JsonObject { ["label"] = "sk-or-v1-scr...key", ["usage"] = 0.25, ["limit"] = null, ["is_free_tier"] = false } },
+                context.RequestAborted);
+        });
         app.MapPost("/api/v1/chat/completions", async (HttpContext context) =>
         {
             if (context.Request.Headers.Authorization.ToString() != "Bearer " + ApiKey)

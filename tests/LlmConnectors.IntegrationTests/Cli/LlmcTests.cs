@@ -1,0 +1,155 @@
+using System.Text.Json;
+using LlmConnectors.IntegrationTests.Samples;
+
+namespace LlmConnectors.IntegrationTests.Cli;
+
+public sealed class LlmcTests(SampleBackends backends) : IClassFixture<SampleBackends>
+{
+    private const int SetupProblem = 3;
+    private const int InvalidArguments = 2;
+
+    [Fact]
+    public async Task Doctor_NoCliAndNoKey_ExitsWithSetupProblemAndSaysWhatToFix()
+    {
+        var home = Directory.CreateTempSubdirectory("llmc-home-");
+        var environment = SampleBackends.Merge(new Dictionary<string, string?> { ["HOME"] = home.FullName });
+
+        var result = await Llmc.RunAsync(environment, "doctor");
+
+        Assert.True(result.ExitCode == SetupProblem, result.Describe("llmc doctor"));
+        var output = result.StandardOutput;
+        Assert.Contains("claude was not found on PATH", output, StringComparison.Ordinal);
+        Assert.Contains("npm install -g @anthropic-ai/claude-code", output, StringComparison.Ordinal);
+        Assert.Contains("OPENROUTER_API_KEY not set", output, StringComparison.Ordinal);
+        Assert.Contains("https://openrouter.ai/keys", output, StringComparison.Ordinal);
+        Assert.Contains("To fix:", output, StringComparison.Ordinal);
+        Assert.Contains("Ready: none", output, StringComparison.Ordinal);
+
+        // One screen.
+        Assert.True(output.Split('\n').Length <= 40, $"doctor printed {output.Split('\n').Length} lines:\n{output}");
+        home.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Doctor_OpenRouterKeyAccepted_ExitsZeroAndNeverPrintsTheKey()
+    {
+        var result = await Llmc.RunAsync(SampleBackends.Merge(backends.OpenRouterEnvironment), "doctor");
+
+        Assert.True(result.ExitCode == 0, result.Describe("llmc doctor"));
+        Assert.Contains("OPENROUTER_API_KEY set", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("key accepted", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Ready: OpenRouter", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(SampleOpenRouterServer.ApiKey, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_RejectedKey_ReportsItAsJsonWithoutTheKey()
+    {
+        const string wrongKey = "sk-or-v1-wrong-key-do-not-print";
+        var environment = SampleBackends.Merge(backends.OpenRouterEnvironment, new Dictionary<string, string?> { ["OPENROUTER_API_KEY"] = wrongKey });
+
+        var result = await Llmc.RunAsync(environment, "doctor", "--json");
+
+        Assert.True(result.ExitCode == SetupProblem, result.Describe("llmc doctor --json"));
+        using var report = JsonDocument.Parse(result.StandardOutput);
+        Assert.False(report.RootElement.GetProperty("ok").GetBoolean());
+        var openRouter = report.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "OpenRouter");
+        Assert.Equal("error", openRouter.GetProperty("status").GetString());
+        Assert.Contains("rejected the key", openRouter.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(wrongKey, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Models_Json_ListsTheCatalogueWithPricesContextAndModalities()
+    {
+        var result = await Llmc.RunAsync(SampleBackends.Merge(backends.OpenRouterEnvironment), "models", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Describe("llmc models --json"));
+        using var models = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal(5, models.RootElement.GetArrayLength());
+        var mini = models.RootElement.EnumerateArray().Single(m => m.GetProperty("id").GetString() == "openai/gpt-4o-mini");
+        Assert.Equal(0.15m, mini.GetProperty("promptPricePerMillion").GetDecimal());
+        Assert.Equal(0.6m, mini.GetProperty("completionPricePerMillion").GetDecimal());
+        Assert.Equal(128_000, mini.GetProperty("contextLength").GetInt64());
+        Assert.Contains("image", mini.GetProperty("inputModalities").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public async Task Models_FilteredByModalityAndMaxPrice_ShowsOnlyMatchingModelsCheapestFirst()
+    {
+        var environment = SampleBackends.Merge(backends.OpenRouterEnvironment, new Dictionary<string, string?> { ["OPENROUTER_API_KEY"] = null });
+
+        var result = await Llmc.RunAsync(environment, "models", "--modality", "image", "--max-price", "1", "--sort", "price");
+
+        Assert.True(result.ExitCode == 0, result.Describe("llmc models"));
+        var output = result.StandardOutput;
+        Assert.Contains("openai/gpt-4o-mini", output, StringComparison.Ordinal);
+        Assert.Contains("google/gemini-2.5-flash", output, StringComparison.Ordinal);
+        Assert.True(output.IndexOf("openai/gpt-4o-mini", StringComparison.Ordinal) < output.IndexOf("google/gemini-2.5-flash", StringComparison.Ordinal));
+        Assert.DoesNotContain("anthropic/claude-sonnet-4.5", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("meta-llama", output, StringComparison.Ordinal);
+        Assert.Contains("1,048,576", output, StringComparison.Ordinal);
+        Assert.Contains("2 of 5 models", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Chat_ScriptedOpenRouter_StreamsTheAnswerToStdoutAndUsageToStderr()
+    {
+        var result = await Llmc.RunAsync(SampleBackends.Merge(backends.OpenRouterEnvironment), "chat", "Say hi", "--model", "openai/gpt-4o-mini");
+
+        Assert.True(result.ExitCode == 0, result.Describe("llmc chat"));
+        Assert.Equal("Hello from openai/gpt-4o-mini! You said: Say hi", result.StandardOutput.Trim());
+        Assert.Contains("OpenRouter", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("12 in /", result.StandardError, StringComparison.Ordinal);
+        var request = backends.OpenRouter.Requests.Last(r => r.ToJsonString().Contains("Say hi", StringComparison.Ordinal));
+        Assert.True(request["stream"]?.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Chat_JsonWithPromptOnStdin_PrintsOneJsonObject()
+    {
+        var result = await Llmc.RunWithInputAsync(
+            SampleBackends.Merge(backends.OpenRouterEnvironment), "What is 2+2?", "chat", "-m", "openrouter/meta-llama/llama-3.1-8b-instruct", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Describe("llmc chat --json"));
+        using var answer = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal("OpenRouter", answer.RootElement.GetProperty("backend").GetString());
+        Assert.Equal("meta-llama/llama-3.1-8b-instruct", answer.RootElement.GetProperty("model").GetString());
+        Assert.Equal("Hello from meta-llama/llama-3.1-8b-instruct! You said: What is 2+2?", answer.RootElement.GetProperty("text").GetString());
+        Assert.Equal("stop", answer.RootElement.GetProperty("finishReason").GetString());
+    }
+
+    [Fact]
+    public async Task Chat_NothingConfigured_ExitsWithSetupProblemAndSaysWhatToSet()
+    {
+        var result = await Llmc.RunAsync(SampleBackends.NothingConfigured, "chat", "Hello");
+
+        Assert.True(result.ExitCode == SetupProblem, result.Describe("llmc chat"));
+        Assert.Contains("OPENROUTER_API_KEY", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("CLAUDE_PROXY_URL", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("npm install -g @anthropic-ai/claude-code", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(result.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task Chat_ProviderRejectsTheKey_ExitsWithSetupProblemNamingTheBackend()
+    {
+        var environment = SampleBackends.Merge(backends.OpenRouterEnvironment, new Dictionary<string, string?> { ["OPENROUTER_API_KEY"] = "sk-or-v1-revoked" });
+
+        var result = await Llmc.RunAsync(environment, "chat", "Hello", "-m", "openai/gpt-4o-mini");
+
+        Assert.True(result.ExitCode == SetupProblem, result.Describe("llmc chat"));
+        Assert.Contains("OpenRouter failed (Authentication, HTTP 401)", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-or-v1-revoked", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Llmc_InvalidOptionValue_ExitsWithInvalidArguments()
+    {
+        var result = await Llmc.RunAsync(SampleBackends.NothingConfigured, "models", "--sort", "popularity");
+
+        Assert.True(result.ExitCode == InvalidArguments, result.Describe("llmc models --sort popularity"));
+        Assert.Contains("popularity", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("llmc --help", result.StandardError, StringComparison.Ordinal);
+    }
+}
