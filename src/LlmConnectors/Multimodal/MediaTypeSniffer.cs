@@ -6,12 +6,14 @@ internal static class MediaTypeSniffer
     /// <summary>The formats recognized, for error messages.</summary>
     public const string KnownFormats = "PNG, JPEG, GIF, WebP, BMP, TIFF, AVIF, HEIC and PDF";
 
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
     /// <summary>Returns the media type of the content, or <see langword="null"/> when the format is not recognized.</summary>
     /// <param name="data">The content.</param>
     /// <returns>A media type such as <c>image/png</c>, or <see langword="null"/>.</returns>
     public static string? Sniff(ReadOnlySpan<byte> data)
     {
-        if (data.StartsWith("\x89PNG\r\n\x1A\n"u8))
+        if (data.StartsWith(PngSignature))
         {
             return "image/png";
         }

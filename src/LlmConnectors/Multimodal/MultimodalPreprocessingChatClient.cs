@@ -512,9 +512,10 @@ public sealed partial class MultimodalPreprocessingChatClient : DelegatingChatCl
             };
         }
 
-        string root;
+        string root, lexicalRoot;
         try
         {
+            lexicalRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(AllowedRoot));
             root = AllowedRootGuard.CanonicalizeRoot(AllowedRoot);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -527,19 +528,23 @@ public sealed partial class MultimodalPreprocessingChatClient : DelegatingChatCl
         }
 
         string candidate, real;
+        bool lexicallyInside;
         try
         {
-            candidate = Path.GetFullPath(relative ? Path.Join(root, path) : path);
-            real = AllowedRootGuard.IsUnder(candidate, root) ? AllowedRootGuard.ResolveRealPath(candidate) : candidate;
+            candidate = Path.GetFullPath(relative ? Path.Join(lexicalRoot, path) : path);
+            lexicallyInside = AllowedRootGuard.IsUnder(candidate, lexicalRoot) || AllowedRootGuard.IsUnder(candidate, root);
+            real = lexicallyInside ? AllowedRootGuard.ResolveRealPath(candidate) : candidate;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new MultimodalPreprocessingException($"The image path '{reference}' cannot be resolved: {e.Message}", e) { ImageReference = reference };
         }
 
-        if (!AllowedRootGuard.IsUnder(candidate, root) || !AllowedRootGuard.IsUnder(real, root))
+        // First the path as written (defeats "..", absolute paths elsewhere and look-alike prefixes), then the path with every
+        // symbolic link resolved (defeats links inside the root that point outside it).
+        if (!lexicallyInside || !AllowedRootGuard.IsUnder(real, root))
         {
-            throw OutsideRoot(reference, root, viaLink: AllowedRootGuard.IsUnder(candidate, root));
+            throw OutsideRoot(reference, root, viaLink: lexicallyInside);
         }
 
         if (Directory.Exists(real) || !File.Exists(real))
