@@ -1,0 +1,87 @@
+namespace LlmConnectors.IntegrationTests.Samples;
+
+/// <summary>Runs every sample against the scripted backends, as a user would with <c>dotnet run --project samples/&lt;Name&gt;</c>.</summary>
+public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleBackends>
+{
+    private const int NotConfigured = 3;
+
+    [Fact]
+    public async Task QuickStart_NothingConfigured_SaysWhatToSetOnOneScreenAndExits3()
+    {
+        var result = await Sample.RunAsync("QuickStart", SampleBackends.NothingConfigured);
+
+        Assert.True(result.ExitCode == NotConfigured, result.Describe("QuickStart"));
+        Assert.Contains("OPENROUTER_API_KEY", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("npm install -g @anthropic-ai/claude-code", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("CLAUDE_PROXY_URL", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("llmc doctor", result.StandardOutput, StringComparison.Ordinal);
+        Assert.True(result.StandardOutput.Split('\n').Length <= 25, "More than one screen:\n" + result.StandardOutput);
+        Assert.Empty(result.StandardError);
+    }
+
+    [Fact]
+    public async Task QuickStart_OpenRouter_StreamsTheAnswerThroughThePipeline()
+    {
+        var result = await Sample.RunAsync("QuickStart", SampleBackends.Merge(backends.OpenRouterEnvironment));
+
+        Assert.True(result.ExitCode == 0, result.Describe("QuickStart"));
+        Assert.Contains("Backend: OpenRouter (" + backends.OpenRouter.BaseUrl, result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Answer (streamed): Hello from openai/gpt-4o-mini! You said: What is Microsoft.Extensions.AI's IChatClient?", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Tokens: 12 in", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StructuredOutput_OpenRouter_PrintsTheTypedInvoice()
+    {
+        var result = await Sample.RunAsync("StructuredOutput", SampleBackends.Merge(backends.OpenRouterEnvironment));
+
+        Assert.True(result.ExitCode == 0, result.Describe("StructuredOutput"));
+
+        // The scripted server answers with an instance of the requested schema: strings "sample", integers 42, numbers 4.5.
+        Assert.Contains("Invoice sample for sample: 4.5 sample", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("42 x sample at 4.5", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Validated after 1 attempt(s)", result.StandardOutput, StringComparison.Ordinal);
+        var request = backends.OpenRouter.Requests.Last(r => r.ToJsonString().Contains("INV-2041", StringComparison.Ordinal));
+        Assert.Equal("json_schema", request["response_format"]?["type"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Multimodal_LocalPng_ReachesTheVisionModelAndIsReplacedForTheTextModel()
+    {
+        var result = await Sample.RunAsync("Multimodal", SampleBackends.Merge(backends.OpenRouterEnvironment));
+
+        Assert.True(result.ExitCode == 0, result.Describe("Multimodal"));
+        var png = new FileInfo(Path.Combine(RepositoryLayout.SamplesDirectory, "Multimodal", "images", "chart.png"));
+        Assert.Contains($"openai/gpt-4o-mini: I see 1 image(s): a image/png of {png.Length} bytes, 96x64 pixels", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("meta-llama/llama-3.1-8b-instruct: Hello from meta-llama/llama-3.1-8b-instruct!", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("[An image was removed here because the model does not accept images.]", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Failover_PrimaryUnavailable_AnswersFromTheFallbackAndSaysWhy()
+    {
+        var environment = SampleBackends.Merge(
+            backends.OpenRouterEnvironment,
+            new Dictionary<string, string?> { ["FAILOVER_PRIMARY_MODEL"] = SampleOpenRouterServer.UnavailableModel });
+
+        var result = await Sample.RunAsync("Failover", environment);
+
+        Assert.True(result.ExitCode == 0, result.Describe("Failover"));
+        Assert.Contains("Answer: Hello from openai/gpt-4o-mini!", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Served by: fallback (openai/gpt-4o-mini)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Skipped: primary (scripted/unavailable)", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Samples_EveryProjectUnderSamples_IsInTheSolutionAndRunByATest()
+    {
+        var solution = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "LlmConnectors.sln"));
+        var tests = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "tests", "LlmConnectors.IntegrationTests", "Samples", "SampleTests.cs"));
+        foreach (var project in Directory.EnumerateFiles(RepositoryLayout.SamplesDirectory, "*.csproj", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileNameWithoutExtension(project);
+            Assert.Contains($"samples\\{name}\\{name}.csproj", solution, StringComparison.Ordinal);
+            Assert.Contains($"Sample.RunAsync(\"{name}\"", tests, StringComparison.Ordinal);
+        }
+    }
+}
