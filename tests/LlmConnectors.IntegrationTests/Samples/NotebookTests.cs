@@ -12,9 +12,22 @@ public sealed class NotebookTests(SampleBackends backends) : IClassFixture<Sampl
     /// <summary>What each notebook must print (besides exiting 0).</summary>
     private static readonly Dictionary<string, string[]> ExpectedOutput = new()
     {
-        ["getting-started"] = ["Hello from", "openai/gpt-4o-mini"],
-        ["structured-output"] = ["sample", "attempt"],
-        ["comparing-models-openrouter"] = ["meta-llama/llama-3.1-8b-instruct", "anthropic/claude-sonnet-4.5"],
+        ["getting-started"] =
+        [
+            "Hello from openai/gpt-4o-mini! You said: Say hello to a .NET developer",
+            "Model: openai/gpt-4o-mini, tokens: 12 in",
+            "Hello from openai/gpt-4o-mini! You said: Count from one to five",
+            "You said: What is a delegating chat client?",
+        ],
+        ["structured-output"] = ["sample (serves 42)", "  - sample sample", "Valid after 1 attempt(s)", "Gave up after 2 attempt(s)"],
+        ["comparing-models-openrouter"] =
+        [
+            "5 models.",
+            "openai/gpt-4o-mini",
+            "== meta-llama/llama-3.1-8b-instruct:",
+            "== anthropic/claude-sonnet-4.5:",
+            "Hello from anthropic/claude-sonnet-4.5! You said: Explain dependency injection",
+        ],
     };
 
     public static TheoryData<string> RunnableNotebooks()
