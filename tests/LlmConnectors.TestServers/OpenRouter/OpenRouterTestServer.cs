@@ -168,6 +168,11 @@ public sealed class OpenRouterTestServer : IAsyncDisposable
 
         if (answer.AbortAfterBody)
         {
+            if (answer.AbortWhen is { } signal)
+            {
+                await signal.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+
             context.Abort();
         }
     }

@@ -23,6 +23,9 @@ public sealed class ScriptedResponse
     /// <summary>Gets a value indicating whether the server aborts the connection after the last part instead of ending the response.</summary>
     public bool AbortAfterBody { get; init; }
 
+    /// <summary>Gets a task the server awaits before aborting (with <see cref="AbortAfterBody"/>), so a test can abort once the client has read the body.</summary>
+    public Task? AbortWhen { get; init; }
+
     /// <summary>Creates a JSON answer.</summary>
     /// <param name="json">The body.</param>
     /// <param name="statusCode">The status.</param>
