@@ -8,6 +8,8 @@ namespace LlmConnectors.OpenAICompatible;
 internal static class OpenAIRequestMapper
 {
     private static readonly JsonElement NullElement = JsonSerializer.Deserialize("null"u8, OpenAIWireJsonContext.Default.JsonElement);
+    /// <summary><see cref="AIJsonUtilities.DefaultOptions"/> without indentation: arguments and tool results go on the wire compact.</summary>
+    private static readonly JsonSerializerOptions CompactOptions = CreateCompactOptions();
     private static readonly HashSet<string> StandardKeys = new(StringComparer.Ordinal) { OpenAIPropertyKeys.User, OpenAIPropertyKeys.StrictJsonSchema };
 
     /// <summary>Builds the wire request.</summary>
@@ -431,11 +433,18 @@ internal static class OpenAIRequestMapper
         null => NullElement,
         JsonElement element => element,
         JsonDocument document => document.RootElement.Clone(),
-        _ => JsonSerializer.SerializeToElement(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType())),
+        _ => JsonSerializer.SerializeToElement(value, CompactOptions.GetTypeInfo(value.GetType())),
     };
 
+    private static JsonSerializerOptions CreateCompactOptions()
+    {
+        var options = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+        options.MakeReadOnly();
+        return options;
+    }
+
     private static string SerializeArguments(IDictionary<string, object?>? arguments) =>
-        arguments is null ? "{}" : JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+        arguments is null ? "{}" : JsonSerializer.Serialize(arguments, CompactOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
 
     private static string SerializeResult(FunctionResultContent result) => result.Result switch
     {
@@ -445,6 +454,6 @@ internal static class OpenAIRequestMapper
         JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? string.Empty,
         JsonElement e => e.GetRawText(),
         TextContent text => text.Text,
-        var other => JsonSerializer.Serialize(other, AIJsonUtilities.DefaultOptions.GetTypeInfo(other.GetType())),
+        var other => JsonSerializer.Serialize(other, CompactOptions.GetTypeInfo(other.GetType())),
     };
 }
