@@ -62,7 +62,7 @@ public static class JsonTextExtractor
                 return whole;
             }
         }
-        else if (first is '"' or '-' or 't' or 'f' or 'n' || char.IsAsciiDigit(first))
+        else if (first is '"' or '-' || char.IsAsciiDigit(first) || IsLiteral(text, start, end))
         {
             if (LooksLikeScalar(text, start, end) &&
                 TryParse(text, start, end, JsonExtractionSource.WholeText, ref firstError, out var whole))
@@ -179,6 +179,12 @@ public static class JsonTextExtractor
         }
 
         return -1;
+    }
+
+    private static bool IsLiteral(string text, int start, int end)
+    {
+        var span = text.AsSpan(start, end - start);
+        return span is "true" or "false" or "null";
     }
 
     private static bool LooksLikeScalar(string text, int start, int end)

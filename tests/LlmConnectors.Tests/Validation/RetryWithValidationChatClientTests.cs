@@ -316,7 +316,8 @@ public class RetryWithValidationChatClientTests
         Assert.Equal("OK", response.Text);
         Assert.Equal(30, response.Usage!.InputTokenCount);
         Assert.Equal(4, response.Usage.OutputTokenCount);
-        Assert.Equal(2, response.AdditionalProperties![ValidationResponseProperties.Attempts]);
+        // ToChatResponse puts the AdditionalProperties of updates on the message.
+        Assert.Equal(2, response.Messages[^1].AdditionalProperties![ValidationResponseProperties.Attempts]);
         Assert.Equal(["q", "bad answer", RetryText("say OK")], inner.Calls[1].Messages.Select(m => m.Text));
         Assert.True(inner.Calls[1].Streaming);
     }
