@@ -62,7 +62,7 @@ public static class JsonTextExtractor
                 return whole;
             }
         }
-        else if (first is '"' or '-' or 't' or 'f' or 'n' || char.IsAsciiDigit(first))
+        else if (first is '"' or '-' || char.IsAsciiDigit(first) || IsLiteral(text, start, end))
         {
             if (LooksLikeScalar(text, start, end) &&
                 TryParse(text, start, end, JsonExtractionSource.WholeText, ref firstError, out var whole))
@@ -181,6 +181,12 @@ public static class JsonTextExtractor
         return -1;
     }
 
+    private static bool IsLiteral(string text, int start, int end)
+    {
+        var span = text.AsSpan(start, end - start);
+        return span is "true" or "false" or "null";
+    }
+
     private static bool LooksLikeScalar(string text, int start, int end)
     {
         if (text[start] == '"')
@@ -204,8 +210,7 @@ public static class JsonTextExtractor
         var json = start == 0 && end == text.Length ? text : text[start..end];
         try
         {
-            using var document = JsonDocument.Parse(json);
-            result = JsonExtractionResult.Succeeded(json, document.RootElement.Clone(), source);
+            result = JsonExtractionResult.Succeeded(json, JsonElement.Parse(json), source);
             return true;
         }
         catch (JsonException ex)

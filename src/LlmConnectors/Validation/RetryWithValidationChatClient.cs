@@ -40,7 +40,7 @@ namespace LlmConnectors;
 /// </para>
 /// <para>
 /// Streaming: each attempt's updates are held until the assembled answer passes validation, then sent, followed by one last
-/// update carrying the attempt count and, after retries, a <see cref="UsageContent"/> with the usage of the failed attempts (so
+/// update carrying the attempt count (<c>ToChatResponseAsync</c> puts it on the last message) and, after retries, a <see cref="UsageContent"/> with the usage of the failed attempts (so
 /// that <c>ToChatResponseAsync</c> sums all attempts). With <see cref="StreamFirstAttempt"/>, the first attempt is streamed live
 /// instead; if it fails, an update whose <c>AdditionalProperties</c> carry <see cref="ValidationResponseProperties.DiscardPrevious"/>
 /// follows, then the held answer of the next passing attempt.

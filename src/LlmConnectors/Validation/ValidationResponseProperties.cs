@@ -1,8 +1,8 @@
 namespace LlmConnectors;
 
 /// <summary>
-/// Keys <see cref="RetryWithValidationChatClient"/> sets in <c>ChatResponse.AdditionalProperties</c> (and in the
-/// <c>AdditionalProperties</c> of its last streamed update).
+/// Keys <see cref="RetryWithValidationChatClient"/> sets in <c>ChatResponse.AdditionalProperties</c>, and in the
+/// <c>AdditionalProperties</c> of its last streamed update (which <c>ToChatResponseAsync</c> puts on the last message).
 /// </summary>
 public static class ValidationResponseProperties
 {

@@ -305,6 +305,22 @@ public class JsonEnforcingChatClientTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_AnyChunkBoundary_YieldsTheSameCleanJson()
+    {
+        const string json = "{\"name\":\"A \\\"quoted\\\" {brace} [x]\",\"age\":36}";
+        const string answer = "Sure:\n```json\n" + json + "\n```\nThanks";
+        for (var split = 1; split < answer.Length; split++)
+        {
+            var inner = new ScriptedChatClient().EnqueueStream(null, answer[..split], answer[split..]);
+            using var client = new JsonEnforcingChatClient(inner);
+
+            var response = await client.GetStreamingResponseAsync("x", SchemaOptions(), Ct).ToChatResponseAsync(Ct);
+
+            Assert.Equal(json, response.Text);
+        }
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_InvalidAfterStream_ThrowsAfterLastUpdate()
     {
         var inner = new ScriptedChatClient().EnqueueStream(null, "{\"name\":", "\"Ada\"}");
