@@ -14,6 +14,12 @@ public sealed class ChatPipelineOptions
     /// </summary>
     public string? Client { get; set; }
 
+    /// <summary>Gets or sets the retry-with-validation settings; the middleware is left out when <see langword="null"/> or disabled.</summary>
+    public RetryWithValidationPipelineOptions? RetryWithValidation { get; set; }
+
+    /// <summary>Gets or sets the JSON enforcement settings; the middleware is left out when <see langword="null"/> or disabled.</summary>
+    public JsonEnforcementPipelineOptions? JsonEnforcement { get; set; }
+
     /// <summary>Gets or sets the multimodal preprocessing settings; the middleware is left out when <see langword="null"/> or disabled.</summary>
     public MultimodalPipelineOptions? Multimodal { get; set; }
 

@@ -15,6 +15,27 @@ internal static class ChatPipelineOptionsBinder
         var reader = new Reader(options.BindingErrors);
         options.Client = Reader.String(configuration, nameof(ChatPipelineOptions.Client)) ?? options.Client;
 
+        if (Section(configuration, nameof(ChatPipelineOptions.RetryWithValidation)) is { } retry)
+        {
+            var o = options.RetryWithValidation ??= new RetryWithValidationPipelineOptions();
+            o.Enabled = reader.Bool(retry, nameof(o.Enabled)) ?? o.Enabled;
+            o.MaxAttempts = (int?)reader.Long(retry, nameof(o.MaxAttempts), int.MaxValue) ?? o.MaxAttempts;
+            o.KeepOnlyLastFailedAttempt = reader.Bool(retry, nameof(o.KeepOnlyLastFailedAttempt)) ?? o.KeepOnlyLastFailedAttempt;
+            o.StopAtFirstFailure = reader.Bool(retry, nameof(o.StopAtFirstFailure)) ?? o.StopAtFirstFailure;
+            o.RetryOnJsonEnforcementFailure = reader.Bool(retry, nameof(o.RetryOnJsonEnforcementFailure)) ?? o.RetryOnJsonEnforcementFailure;
+            o.StreamFirstAttempt = reader.Bool(retry, nameof(o.StreamFirstAttempt)) ?? o.StreamFirstAttempt;
+            o.Validators = Section(retry, nameof(o.Validators)) ?? o.Validators;
+        }
+
+        if (Section(configuration, nameof(ChatPipelineOptions.JsonEnforcement)) is { } json)
+        {
+            var o = options.JsonEnforcement ??= new JsonEnforcementPipelineOptions();
+            o.Enabled = reader.Bool(json, nameof(o.Enabled)) ?? o.Enabled;
+            o.AlwaysEnforce = reader.Bool(json, nameof(o.AlwaysEnforce)) ?? o.AlwaysEnforce;
+            o.AssumeNativeSupportWhenUnknown = reader.Bool(json, nameof(o.AssumeNativeSupportWhenUnknown)) ?? o.AssumeNativeSupportWhenUnknown;
+            o.ValidateSchema = reader.Bool(json, nameof(o.ValidateSchema)) ?? o.ValidateSchema;
+        }
+
         if (Section(configuration, nameof(ChatPipelineOptions.Multimodal)) is { } multimodal)
         {
             var o = options.Multimodal ??= new MultimodalPipelineOptions();

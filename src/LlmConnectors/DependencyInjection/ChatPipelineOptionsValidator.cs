@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 namespace LlmConnectors.DependencyInjection;
 
 /// <summary>Checks a pipeline's <see cref="ChatPipelineOptions"/> at start-up; every message names the full setting path.</summary>
-internal sealed class ChatPipelineOptionsValidator(string optionsName, string sectionPath, ChatClientLeafResolver leaves) : IValidateOptions<ChatPipelineOptions>
+internal sealed class ChatPipelineOptionsValidator(
+    string optionsName, string sectionPath, ChatClientLeafResolver leaves, ChatResponseValidatorRegistry validators, IServiceProvider services)
+    : IValidateOptions<ChatPipelineOptions>
 {
     public ValidateOptionsResult Validate(string? name, ChatPipelineOptions options)
     {
@@ -87,6 +89,26 @@ internal sealed class ChatPipelineOptionsValidator(string optionsName, string se
                 foreach (var kind in kinds.Where(FailoverChatClient.NeverFailOverOn.Contains).Distinct())
                 {
                     errors.Add($"{Path("Failover:FailoverOn")} contains {kind}, which never fails over (the next provider would reject the request too); remove it.");
+                }
+            }
+        }
+
+        if (options.RetryWithValidation is { Enabled: true } retry)
+        {
+            if (retry.MaxAttempts < 1)
+            {
+                errors.Add($"{Path("RetryWithValidation:MaxAttempts")} is {retry.MaxAttempts}; it must be at least 1 (1 means no re-ask).");
+            }
+
+            if (retry.Validators is { } validatorList)
+            {
+                try
+                {
+                    _ = validators.CreateAll(validatorList, services);
+                }
+                catch (InvalidOperationException e)
+                {
+                    errors.Add($"{Path("RetryWithValidation:Validators")}: {e.Message}");
                 }
             }
         }

@@ -143,6 +143,35 @@ public sealed class ChatPipelineRegistration
             builder.Use(middleware);
         }
 
+        if (options.RetryWithValidation is { Enabled: true } retry)
+        {
+            builder.Use((innerClient, sp) =>
+            {
+                var created = retry.Validators is null ? null : sp.GetRequiredService<ChatResponseValidatorRegistry>().CreateAll(retry.Validators, sp);
+                var client = new RetryWithValidationChatClient(innerClient, created, loggerFactory?.CreateLogger<RetryWithValidationChatClient>())
+                {
+                    MaxAttempts = retry.MaxAttempts,
+                    KeepOnlyLastFailedAttempt = retry.KeepOnlyLastFailedAttempt,
+                    StopAtFirstFailure = retry.StopAtFirstFailure,
+                    RetryOnJsonEnforcementFailure = retry.RetryOnJsonEnforcementFailure,
+                    StreamFirstAttempt = retry.StreamFirstAttempt,
+                };
+                return Configured(client, sp);
+            });
+        }
+
+        if (options.JsonEnforcement is { Enabled: true } json)
+        {
+            builder.Use((innerClient, sp) => Configured(
+                new JsonEnforcingChatClient(innerClient, loggerFactory?.CreateLogger<JsonEnforcingChatClient>())
+                {
+                    AlwaysEnforce = json.AlwaysEnforce,
+                    AssumeNativeSupportWhenUnknown = json.AssumeNativeSupportWhenUnknown,
+                    ValidateSchema = json.ValidateSchema,
+                },
+                sp));
+        }
+
         if (options.Multimodal is { Enabled: true } multimodal)
         {
             builder.Use((innerClient, sp) =>

@@ -82,11 +82,13 @@ public static class ChatPipelineServiceCollectionExtensions
         services.AddSingleton(new ChatPipelineSectionPath(optionsName, sectionPath));
         services.AddOptions();
         services.TryAddSingleton<ChatClientLeafResolver>();
+        services.TryAddSingleton<ChatResponseValidatorRegistry>();
         services.AddOptions<ChatPipelineOptions>(optionsName)
             .Configure(options => ChatPipelineOptionsBinder.Bind(configuration, options))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChatPipelineOptions>>(
-            sp => new ChatPipelineOptionsValidator(optionsName, sectionPath, sp.GetRequiredService<ChatClientLeafResolver>()));
+            sp => new ChatPipelineOptionsValidator(
+                optionsName, sectionPath, sp.GetRequiredService<ChatClientLeafResolver>(), sp.GetRequiredService<ChatResponseValidatorRegistry>(), sp));
 
         var registration = new ChatPipelineRegistration(services, serviceKey, optionsName);
         if (serviceKey is null)

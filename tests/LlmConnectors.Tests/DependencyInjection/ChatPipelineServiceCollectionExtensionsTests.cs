@@ -294,6 +294,52 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task AddChatPipeline_RetryWithValidationAndJson_ReaskUntilValidatorsPass()
+    {
+        _openRouter.Answer("nope").Answer("OK, fine");
+        var services = ServicesWithLeaves();
+        services.AddChatPipeline(Section("""
+            { "LlmConnectors": { "Pipeline": {
+                "Client": "openrouter",
+                "RetryWithValidation": { "MaxAttempts": 3, "KeepOnlyLastFailedAttempt": true,
+                                         "Validators": [ "not-empty", { "Name": "regex", "Pattern": "^OK" } ] },
+                "JsonEnforcement": { "AssumeNativeSupportWhenUnknown": true }
+            } } }
+            """));
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        var client = provider.GetRequiredService<IChatClient>();
+        var response = await client.GetResponseAsync("say OK", cancellationToken: Ct);
+
+        Assert.Equal("OK, fine", response.Text);
+        Assert.Equal(2, _openRouter.Calls.Count);
+        var retry = client.GetService<RetryWithValidationChatClient>()!;
+        Assert.Equal(2, retry.Validators.Count);
+        Assert.True(retry.KeepOnlyLastFailedAttempt);
+        Assert.True(client.GetService<JsonEnforcingChatClient>()!.AssumeNativeSupportWhenUnknown);
+        Assert.IsType<RetryWithValidationChatClient>(client);
+    }
+
+    [Fact]
+    public void AddChatPipeline_BadRetrySettings_ReportedAtStartup()
+    {
+        var services = ServicesWithLeaves();
+        services.AddChatPipeline(Section("""
+            { "LlmConnectors": { "Pipeline": { "Client": "openrouter",
+                "RetryWithValidation": { "MaxAttempts": 0, "Validators": [ "not-empty", "telepathy" ] } } } }
+            """));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        var failures = string.Join("\n", ex.Failures);
+
+        Assert.Contains("LlmConnectors:Pipeline:RetryWithValidation:MaxAttempts is 0; it must be at least 1", failures, StringComparison.Ordinal);
+        Assert.Contains("LlmConnectors:Pipeline:RetryWithValidation:Validators:", failures, StringComparison.Ordinal);
+        Assert.Contains("telepathy", failures, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Arguments_Checked()
     {
         var services = new ServiceCollection();
