@@ -117,7 +117,7 @@ public sealed class ChatPipelineRegistration
         {
             var failover = new FailoverChatClient(terminal, loggerFactory?.CreateLogger<FailoverChatClient>())
             {
-                InnerClientName = terminalName,
+                InnerClientName = terminalName ?? "primary",
                 DelayBetweenAttempts = failoverOptions.DelayBetweenAttempts,
                 AttemptTimeout = failoverOptions.AttemptTimeout,
             };
