@@ -340,6 +340,35 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task DocumentedAppSettings_ValidatesAndBuilds()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LlmConnectors.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.True(directory is not null, "The repository root (the folder holding LlmConnectors.sln) was not found above the test binaries.");
+        var markdown = await File.ReadAllTextAsync(Path.Combine(directory.FullName, "docs", "multimodal-routing-di.md"), Ct);
+        var start = markdown.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
+        var json = markdown[start..markdown.IndexOf("```", start, StringComparison.Ordinal)]
+            .Replace("/srv/app/uploads", _root.Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal);
+        var services = ServicesWithLeaves();
+        services.AddChatPipeline(Section(json));
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var client = provider.GetRequiredService<IChatClient>();
+
+        Assert.IsType<RetryWithValidationChatClient>(client);
+        Assert.Equal(3, client.GetService<RetryWithValidationChatClient>()!.Validators.Count);
+        Assert.NotNull(client.GetService<JsonEnforcingChatClient>());
+        Assert.Equal(UnsupportedImagePolicy.Route, client.GetService<MultimodalPreprocessingChatClient>()!.UnsupportedImagePolicy);
+        Assert.Equal(2, client.GetService<FailoverChatClient>()!.Fallbacks.Count);
+        Assert.Equal(3, client.GetService<ModelRoutingChatClient>()!.Routes.Count);
+    }
+
+    [Fact]
     public void Arguments_Checked()
     {
         var services = new ServiceCollection();
