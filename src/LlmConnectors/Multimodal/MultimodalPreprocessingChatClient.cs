@@ -19,6 +19,7 @@ namespace LlmConnectors;
 /// <list type="bullet">
 /// <item><description><see cref="UriContent"/> with a <c>file://</c> URI, or with a relative <see cref="Uri"/> (<see cref="UriKind.Relative"/>), which is taken relative to <see cref="AllowedRoot"/>.</description></item>
 /// <item><description><see cref="UriContent"/> with a <c>data:</c> URI.</description></item>
+/// <item><description>(For the two kinds above, the <see cref="UriContent.MediaType"/> must be <c>image/*</c> (any image type, <c>image/*</c> included), <c>application/pdf</c> or <c>application/octet-stream</c>; other media types are left alone.)</description></item>
 /// <item><description><see cref="UriContent"/> with an <c>http</c>/<c>https</c> URL and an <c>image/*</c>, <c>application/pdf</c> or <c>application/octet-stream</c> media type: downloaded when <see cref="AllowRemoteFetch"/> is on, otherwise passed through unchanged for the provider to fetch.</description></item>
 /// <item><description><see cref="DataContent"/> with an <c>image/*</c>, <c>application/pdf</c> or <c>application/octet-stream</c> media type: sniffed (the media type is corrected from the bytes) and size-checked.</description></item>
 /// </list>
@@ -171,12 +172,6 @@ public sealed partial class MultimodalPreprocessingChatClient : DelegatingChatCl
         {
             case DataContent data:
                 return IsMediaType(data.MediaType, out isPdf);
-            case UriContent { Uri: { IsAbsoluteUri: false } } relative:
-                _ = IsMediaType(relative.MediaType, out isPdf);
-                return true;
-            case UriContent uri when uri.Uri.Scheme is "file" or "data":
-                _ = IsMediaType(uri.MediaType, out isPdf);
-                return true;
             case UriContent uri:
                 return IsMediaType(uri.MediaType, out isPdf);
             default:

@@ -18,12 +18,18 @@ namespace LlmConnectors;
 /// The longest matching prefix wins. A model id no route matches (or no model id at all) goes to <see cref="DefaultClient"/>; without
 /// one the request fails with an <see cref="LlmConnectorException"/> of kind <see cref="LlmErrorKind.InvalidRequest"/> listing the
 /// known prefixes. <see cref="GetService"/> answers <see cref="IModelCapabilityProvider"/> with a provider that asks the route of the
-/// model in question. The routed clients are not disposed by this client.
+/// model in question, <see cref="ChatClientMetadata"/> with its own (<see cref="ProviderName"/>), and forwards other service requests
+/// to <see cref="DefaultClient"/>. The routed clients are not disposed by this client.
 /// </para>
 /// </remarks>
 public sealed class ModelRoutingChatClient : RoutingChatClient
 {
+    private static readonly ChatClientMetadata Metadata = new(ProviderName);
+
     private readonly RoutingCapabilityProvider _capabilityProvider;
+
+    /// <summary>The provider name of the <see cref="ChatClientMetadata"/> this client returns: a router has no single provider.</summary>
+    public const string ProviderName = "llmconnectors-model-routing";
 
     /// <summary>Initializes a new instance of the <see cref="ModelRoutingChatClient"/> class.</summary>
     /// <param name="defaultClient">The client for model ids no route matches; <see langword="null"/> to reject them.</param>
@@ -66,6 +72,11 @@ public sealed class ModelRoutingChatClient : RoutingChatClient
             if (serviceType == typeof(IModelCapabilityProvider))
             {
                 return _capabilityProvider;
+            }
+
+            if (serviceType == typeof(ChatClientMetadata))
+            {
+                return Metadata;
             }
         }
 

@@ -351,6 +351,17 @@ public sealed class MultimodalPreprocessingChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetResponseAsync_FileUriWithNonImageMediaType_LeftAlone()
+    {
+        using var client = Create(root: null);
+        var text = new UriContent(new Uri("file:///etc/hosts"), "text/plain");
+
+        await client.GetResponseAsync([UserWith(text)], cancellationToken: Ct);
+
+        Assert.Same(text, _leaf.Calls[0].Messages[0].Contents[1]);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_ModelWithoutImages_FailPolicyNamesModel()
     {
         _leaf.Capabilities = id => new ModelCapabilities { ModelId = id ?? "default", SupportsImages = false };

@@ -259,6 +259,21 @@ public class FailoverChatClientTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_AttemptTimeoutBeforeFirstUpdate_FailsOver()
+    {
+        _primary.StreamHang();
+        _second.Stream("late", "but here");
+        using var client = Create();
+        client.AttemptTimeout = TimeSpan.FromMilliseconds(50);
+
+        var updates = await ToListAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
+
+        Assert.Equal("latebut here", string.Concat(updates.Select(u => u.Text)));
+        var skipped = Assert.IsType<string[]>(updates[0].AdditionalProperties![FailoverChatClient.SkippedFailuresPropertyName]);
+        Assert.Contains("AttemptTimeout", Assert.Single(skipped), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DelayBetweenAttempts_OverTwoSeconds_Rejected()
     {
         using var client = Create();

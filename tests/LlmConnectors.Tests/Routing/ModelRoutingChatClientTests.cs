@@ -152,7 +152,8 @@ public class ModelRoutingChatClientTests
         using var router = Create(_fallback);
 
         Assert.Same(router, router.GetService(typeof(ModelRoutingChatClient)));
-        Assert.Equal("default", router.GetService<ChatClientMetadata>()!.ProviderName);
+        Assert.Equal(ModelRoutingChatClient.ProviderName, router.GetService<ChatClientMetadata>()!.ProviderName);
+        Assert.Same(_fallback, router.GetService<ScriptedChatClient>());
     }
 
     [Fact]

@@ -51,6 +51,13 @@ public sealed class ScriptedChatClient : IChatClient, IModelCapabilityProvider
         return this;
     }
 
+    /// <summary>The next streaming call yields nothing until its token is cancelled.</summary>
+    public ScriptedChatClient StreamHang()
+    {
+        _streams.Enqueue(() => HangForever());
+        return this;
+    }
+
     /// <summary>The next call waits until its token is cancelled.</summary>
     public ScriptedChatClient Hang()
     {
@@ -105,6 +112,12 @@ public sealed class ScriptedChatClient : IChatClient, IModelCapabilityProvider
     }
 
     public void Dispose() => Disposed = true;
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> HangForever([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        yield break;
+    }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> Produce(string[] chunks, Exception? failAfter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
