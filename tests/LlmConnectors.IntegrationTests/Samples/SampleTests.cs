@@ -73,6 +73,30 @@ public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleB
     }
 
     [Fact]
+    public async Task DependencyInjection_OpenRouter_AnswersThroughThePipelineFromAppSettings()
+    {
+        var result = await Sample.RunAsync("DependencyInjection", SampleBackends.Merge(backends.OpenRouterEnvironment));
+
+        Assert.True(result.ExitCode == 0, result.Describe("DependencyInjection"));
+        Assert.Contains("Tip (openai/gpt-4o-mini): Hello from openai/gpt-4o-mini! You said: Give me one tip", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Routed (anthropic/claude-sonnet-4.5): Hello from anthropic/claude-sonnet-4.5! You said: Say hello.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Typed: sample, 4.5 °C, sample", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DependencyInjection_NoKey_StopsAtStartUpNamingTheSetting()
+    {
+        var environment = SampleBackends.Merge(backends.OpenRouterEnvironment, new Dictionary<string, string?> { ["OPENROUTER_API_KEY"] = null });
+
+        var result = await Sample.RunAsync("DependencyInjection", environment);
+
+        Assert.True(result.ExitCode == NotConfigured, result.Describe("DependencyInjection"));
+        Assert.Contains("The configuration is incomplete:", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("LlmConnectors:OpenRouter:ApiKey", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("OPENROUTER_API_KEY", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Samples_EveryProjectUnderSamples_IsInTheSolutionAndRunByATest()
     {
         var solution = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "LlmConnectors.sln"));
