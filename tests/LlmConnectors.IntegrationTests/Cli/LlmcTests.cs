@@ -152,4 +152,17 @@ public sealed class LlmcTests(SampleBackends backends) : IClassFixture<SampleBac
         Assert.Contains("popularity", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("llmc --help", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Serve_DefaultSettings_RunsTheProxyOnTheGivenLoopbackPort()
+    {
+        var port = BackgroundProgram.FreePort();
+        var dll = RepositoryLayout.BuiltAssembly(Path.Combine(RepositoryLayout.Root, "src", "LlmConnectors.Cli"), "llmc");
+        await using var serve = BackgroundProgram.Start(
+            DotnetHost.Path, [dll, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], Path.GetTempPath(), SampleBackends.NothingConfigured);
+
+        await serve.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"), TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.False(serve.HasExited);
+    }
 }
