@@ -45,7 +45,10 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
     private static readonly ConditionalWeakTable<ChatResponseFormatJson, FormatInfo> FormatInfos = [];
 
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, ModelCapabilities> _capabilities = new(StringComparer.Ordinal);
+    private static readonly ModelCapabilities UnknownWithoutSupport = new() { ModelId = string.Empty };
+    private static readonly ModelCapabilities UnknownWithSupport = new() { ModelId = string.Empty, SupportsJsonObject = true, SupportsJsonSchema = true };
+
+    private readonly ConcurrentDictionary<string, ModelCapabilities?> _capabilities = new(StringComparer.Ordinal);
     private IModelCapabilityProvider? _provider;
     private volatile bool _providerResolved;
 
@@ -136,6 +139,8 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         return GetEnforcedStreamingResponseAsync(messages, options, format, cancellationToken);
     }
+
+    private ModelCapabilities Unknown => AssumeNativeSupportWhenUnknown ? UnknownWithSupport : UnknownWithoutSupport;
 
     private bool TryGetFormat(ChatOptions? options, out ChatResponseFormatJson format)
     {
@@ -422,28 +427,21 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
             _providerResolved = true;
         }
 
-        var key = modelId ?? string.Empty;
         if (_provider is null)
         {
-            return Unknown(key);
+            return Unknown;
         }
 
-        if (_capabilities.TryGetValue(key, out var cached))
+        // The provider's answer is cached per model, unknown models (null) included.
+        var key = modelId ?? string.Empty;
+        if (!_capabilities.TryGetValue(key, out var capabilities))
         {
-            return cached;
+            capabilities = await _provider.GetModelCapabilitiesAsync(modelId, cancellationToken).ConfigureAwait(false);
+            _capabilities[key] = capabilities;
         }
 
-        var capabilities = await _provider.GetModelCapabilitiesAsync(modelId, cancellationToken).ConfigureAwait(false) ?? Unknown(key);
-        _capabilities[key] = capabilities;
-        return capabilities;
+        return capabilities ?? Unknown;
     }
-
-    private ModelCapabilities Unknown(string modelId) => new()
-    {
-        ModelId = modelId,
-        SupportsJsonObject = AssumeNativeSupportWhenUnknown,
-        SupportsJsonSchema = AssumeNativeSupportWhenUnknown,
-    };
 
     private static FormatInfo GetFormatInfo(ChatResponseFormatJson format) =>
         FormatInfos.GetValue(format, static f => new FormatInfo(

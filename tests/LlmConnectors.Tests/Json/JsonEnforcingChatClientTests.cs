@@ -172,6 +172,23 @@ public class JsonEnforcingChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_ModelUnknownToProvider_CachedAndFollowsSetting()
+    {
+        var provider = new StaticCapabilityProvider();
+        var inner = new ScriptedChatClient { CapabilityProvider = provider };
+        inner.EnqueueText("{\"name\":\"Ada\",\"age\":1}").EnqueueText("{\"name\":\"Ada\",\"age\":1}");
+        using var client = new JsonEnforcingChatClient(inner);
+
+        await client.GetResponseAsync("x", SchemaOptions("z"), Ct);
+        client.AssumeNativeSupportWhenUnknown = true;
+        await client.GetResponseAsync("x", SchemaOptions("z"), Ct);
+
+        Assert.Equal(1, provider.Lookups);
+        Assert.Null(inner.Calls[0].Options!.ResponseFormat);
+        Assert.NotNull(inner.Calls[1].Options!.ResponseFormat);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_AlwaysEnforceWithoutFormat_AddsPlainInstructionAndCleansAnswer()
     {
         var inner = new ScriptedChatClient().EnqueueText("Here you go:\n```json\n{\"ok\":true}\n```");
