@@ -32,12 +32,13 @@ namespace LlmConnectors;
 /// left as it is.
 /// </para>
 /// <para>
-/// Streaming: the text before the first <c>{</c> or <c>[</c> (prose, an opening code fence) is held back and dropped; from that
-/// bracket the JSON passes through as it arrives; everything after the bracket that closes it (a closing fence, trailing prose)
-/// is dropped. When the stream ends, the JSON is parsed and validated, and a <see cref="JsonEnforcementException"/> is thrown
-/// after the last update if it is invalid. When no bracket ever came (a bare JSON string or number), the whole answer is
-/// extracted at the end and sent as one final update. The value is assumed to start at the first bracket of the answer:
-/// prose containing a bracket before the JSON makes the streamed answer fail validation (the non-streaming path would skip it).
+/// Streaming: the text before the value (prose, an opening code fence) is held back and dropped; the value starts at the
+/// first <c>{</c> followed by <c>"</c> or <c>}</c>, or the first <c>[</c> followed by something that can start a JSON value
+/// (so <c>{name}</c> or <c>[Note]</c> in prose is skipped), and only that bracket and the white space after it wait for the next
+/// character. From there the JSON passes through as it arrives; everything after the bracket that closes it (a closing
+/// fence, trailing prose) is dropped. When the stream ends, the JSON is parsed and validated, and a
+/// <see cref="JsonEnforcementException"/> is thrown after the last update if it is invalid. When no value ever started (a bare
+/// JSON string or number), the whole answer is extracted at the end and sent as one final update.
 /// </para>
 /// </remarks>
 public sealed partial class JsonEnforcingChatClient : DelegatingChatClient

@@ -337,6 +337,25 @@ public class JsonEnforcingChatClientTests
         }
     }
 
+    [Theory]
+    [InlineData("[Note] the result is {\"name\":\"Ada\",\"age\":3}")]
+    [InlineData("Use the {name} placeholder:\n{\"name\":\"Ada\",\"age\":3}")]
+    [InlineData("{x} [ y ] { z }: {\"name\":\"Ada\",\"age\":3}")]
+    [InlineData("{\n  \"name\":\"Ada\",\"age\":3}")]
+    public async Task GetStreamingResponseAsync_BracketsInProseBeforeJson_AreSkipped(string answer)
+    {
+        for (var split = 1; split < answer.Length; split++)
+        {
+            var inner = new ScriptedChatClient().EnqueueStream(null, answer[..split], answer[split..]);
+            using var client = new JsonEnforcingChatClient(inner);
+
+            var text = (await client.GetStreamingResponseAsync("x", SchemaOptions(), Ct).ToChatResponseAsync(Ct)).Text;
+
+            Assert.EndsWith("\"age\":3}", text, StringComparison.Ordinal);
+            Assert.StartsWith("{", text, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task GetStreamingResponseAsync_InvalidAfterStream_ThrowsAfterLastUpdate()
     {
