@@ -657,16 +657,16 @@ public sealed class JsonSchemaValidator
 
     private sealed class State(JsonSchemaValidator owner)
     {
-        private readonly List<object> _segments = [];
+        private readonly List<(string? Name, int Index)> _segments = [];
         private int _limit = owner.MaxErrors;
 
         public List<JsonValidationError>? Errors { get; private set; }
 
         public bool IsFull => Errors is not null && Errors.Count >= _limit;
 
-        public void Push(string name) => _segments.Add(name);
+        public void Push(string name) => _segments.Add((name, -1));
 
-        public void Push(int index) => _segments.Add(index);
+        public void Push(int index) => _segments.Add((null, index));
 
         public void Pop() => _segments.RemoveAt(_segments.Count - 1);
 
@@ -707,15 +707,14 @@ public sealed class JsonSchemaValidator
             }
 
             var builder = new StringBuilder("$");
-            foreach (var segment in _segments)
+            foreach (var (name, index) in _segments)
             {
-                if (segment is int index)
+                if (name is null)
                 {
                     builder.Append('[').Append(index.ToString(CultureInfo.InvariantCulture)).Append(']');
                 }
                 else
                 {
-                    var name = (string)segment;
                     if (IsIdentifier(name))
                     {
                         builder.Append('.').Append(name);
@@ -738,16 +737,16 @@ public sealed class JsonSchemaValidator
             }
 
             var builder = new StringBuilder();
-            foreach (var segment in _segments)
+            foreach (var (name, index) in _segments)
             {
                 builder.Append('/');
-                if (segment is int index)
+                if (name is null)
                 {
                     builder.Append(index.ToString(CultureInfo.InvariantCulture));
                 }
                 else
                 {
-                    builder.Append(((string)segment).Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
+                    builder.Append(name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
                 }
             }
 

@@ -210,8 +210,7 @@ public static class JsonTextExtractor
         var json = start == 0 && end == text.Length ? text : text[start..end];
         try
         {
-            using var document = JsonDocument.Parse(json);
-            result = JsonExtractionResult.Succeeded(json, document.RootElement.Clone(), source);
+            result = JsonExtractionResult.Succeeded(json, JsonElement.Parse(json), source);
             return true;
         }
         catch (JsonException ex)

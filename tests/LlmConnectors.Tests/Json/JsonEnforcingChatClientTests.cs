@@ -172,6 +172,23 @@ public class JsonEnforcingChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_ModelUnknownToProvider_CachedAndFollowsSetting()
+    {
+        var provider = new StaticCapabilityProvider();
+        var inner = new ScriptedChatClient { CapabilityProvider = provider };
+        inner.EnqueueText("{\"name\":\"Ada\",\"age\":1}").EnqueueText("{\"name\":\"Ada\",\"age\":1}");
+        using var client = new JsonEnforcingChatClient(inner);
+
+        await client.GetResponseAsync("x", SchemaOptions("z"), Ct);
+        client.AssumeNativeSupportWhenUnknown = true;
+        await client.GetResponseAsync("x", SchemaOptions("z"), Ct);
+
+        Assert.Equal(1, provider.Lookups);
+        Assert.Null(inner.Calls[0].Options!.ResponseFormat);
+        Assert.NotNull(inner.Calls[1].Options!.ResponseFormat);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_AlwaysEnforceWithoutFormat_AddsPlainInstructionAndCleansAnswer()
     {
         var inner = new ScriptedChatClient().EnqueueText("Here you go:\n```json\n{\"ok\":true}\n```");
@@ -302,6 +319,41 @@ public class JsonEnforcingChatClientTests
         var response = updates.ToChatResponse();
         Assert.Equal("{\"name\":\"A}da\\\"\",\"age\":36}", response.Text);
         Assert.Equal(9, response.Usage!.OutputTokenCount);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_AnyChunkBoundary_YieldsTheSameCleanJson()
+    {
+        const string json = "{\"name\":\"A \\\"quoted\\\" {brace} [x]\",\"age\":36}";
+        const string answer = "Sure:\n```json\n" + json + "\n```\nThanks";
+        for (var split = 1; split < answer.Length; split++)
+        {
+            var inner = new ScriptedChatClient().EnqueueStream(null, answer[..split], answer[split..]);
+            using var client = new JsonEnforcingChatClient(inner);
+
+            var response = await client.GetStreamingResponseAsync("x", SchemaOptions(), Ct).ToChatResponseAsync(Ct);
+
+            Assert.Equal(json, response.Text);
+        }
+    }
+
+    [Theory]
+    [InlineData("[Note] the result is {\"name\":\"Ada\",\"age\":3}")]
+    [InlineData("Use the {name} placeholder:\n{\"name\":\"Ada\",\"age\":3}")]
+    [InlineData("{x} [ y ] { z }: {\"name\":\"Ada\",\"age\":3}")]
+    [InlineData("{\n  \"name\":\"Ada\",\"age\":3}")]
+    public async Task GetStreamingResponseAsync_BracketsInProseBeforeJson_AreSkipped(string answer)
+    {
+        for (var split = 1; split < answer.Length; split++)
+        {
+            var inner = new ScriptedChatClient().EnqueueStream(null, answer[..split], answer[split..]);
+            using var client = new JsonEnforcingChatClient(inner);
+
+            var text = (await client.GetStreamingResponseAsync("x", SchemaOptions(), Ct).ToChatResponseAsync(Ct)).Text;
+
+            Assert.EndsWith("\"age\":3}", text, StringComparison.Ordinal);
+            Assert.StartsWith("{", text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

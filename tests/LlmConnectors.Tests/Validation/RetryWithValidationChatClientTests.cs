@@ -393,6 +393,64 @@ public class RetryWithValidationChatClientTests
     }
 
     [Fact]
+    public async Task Pipeline_JsonEnforcementInsideRetry_StillSeesLeafCapabilities()
+    {
+        var provider = new StaticCapabilityProvider(new ModelCapabilities { ModelId = "m", SupportsJsonSchema = true });
+        var inner = new ScriptedChatClient { CapabilityProvider = provider }.EnqueueText("{\"a\":1}");
+        var schema = System.Text.Json.JsonDocument.Parse("{\"type\":\"object\"}").RootElement;
+        var options = new ChatOptions { ModelId = "m", ResponseFormat = ChatResponseFormat.ForJsonSchema(schema) };
+        var client = inner.AsPipelineBuilder().UseRetryWithValidation().UseJsonEnforcement().Build();
+
+        await client.GetResponseAsync("q", options, Ct);
+
+        Assert.Same(provider, client.GetService(typeof(IModelCapabilityProvider)));
+        Assert.Equal(1, provider.Lookups);
+        Assert.Same(options, inner.Calls[0].Options);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_Cancelled_PropagatesWithoutRetry()
+    {
+        using var cts = new CancellationTokenSource();
+        var inner = new ScriptedChatClient().EnqueueStream(null, "a", "b").EnqueueStream(null, "OK");
+        using var client = Client(inner, ChatResponseValidators.Predicate(_ =>
+        {
+            cts.Cancel();
+            return false;
+        }, "never"));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("q", cancellationToken: cts.Token))
+            {
+            }
+        });
+
+        Assert.Single(inner.Calls);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_JsonFailuresExhausted_ExceptionCarriesRawAnswersAndUsage()
+    {
+        var inner = new ScriptedChatClient().EnqueueStream(Usage(3, 1), "no json").EnqueueStream(Usage(4, 2), "still none");
+        var client = inner.AsPipelineBuilder().UseRetryWithValidation(c => c.MaxAttempts = 2).UseJsonEnforcement(c => c.AlwaysEnforce = true).Build();
+        List<ChatMessage> messages = [new(ChatRole.User, "q")];
+
+        var ex = await Assert.ThrowsAsync<ValidationRetriesExhaustedException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(messages, cancellationToken: Ct))
+            {
+            }
+        });
+
+        Assert.Equal(["no json", "still none"], ex.Attempts.Select(a => a.Response.Text));
+        Assert.All(ex.Attempts, a => Assert.Equal(["the response does not contain a JSON object or array"], a.Errors));
+        Assert.Equal(7, ex.Usage!.InputTokenCount);
+        Assert.Equal(3, ex.Usage.OutputTokenCount);
+        Assert.Single(messages);
+    }
+
+    [Fact]
     public void GetService_ReturnsSelfAndForwards()
     {
         var inner = new ScriptedChatClient();
