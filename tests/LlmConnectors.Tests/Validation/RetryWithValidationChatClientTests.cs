@@ -451,6 +451,21 @@ public class RetryWithValidationChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_Retries_LogsErrorsOnlyAtTrace()
+    {
+        var logger = new CapturingLogger();
+        var inner = new ScriptedChatClient().EnqueueText("a").EnqueueText("b");
+        using var client = new RetryWithValidationChatClient(inner, [ChatResponseValidators.Regex("^OK$", errorMessage: "secret rule")], logger) { MaxAttempts = 2 };
+
+        await Assert.ThrowsAsync<ValidationRetriesExhaustedException>(() => client.GetResponseAsync("q", cancellationToken: Ct));
+
+        Assert.Equal(2, logger.Entries.Count(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Debug));
+        Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Trace && e.Message.Contains("secret rule", StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Entries, e => e.Level > Microsoft.Extensions.Logging.LogLevel.Trace && e.Message.Contains("secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void GetService_ReturnsSelfAndForwards()
     {
         var inner = new ScriptedChatClient();
