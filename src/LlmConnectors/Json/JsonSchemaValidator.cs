@@ -187,7 +187,7 @@ public sealed class JsonSchemaValidator
     {
         if (type.ValueKind == JsonValueKind.String)
         {
-            if (HasType(type.GetString(), instance))
+            if (HasType(type, instance))
             {
                 return true;
             }
@@ -203,7 +203,7 @@ public sealed class JsonSchemaValidator
 
         foreach (var item in type.EnumerateArray())
         {
-            if (item.ValueKind == JsonValueKind.String && HasType(item.GetString(), instance))
+            if (item.ValueKind == JsonValueKind.String && HasType(item, instance))
             {
                 return true;
             }
@@ -224,17 +224,22 @@ public sealed class JsonSchemaValidator
         return false;
     }
 
-    private static bool HasType(string? type, JsonElement instance) => type switch
+    /// <summary>Tells whether the instance has the type named by a schema string, without allocating the name.</summary>
+    private static bool HasType(JsonElement type, JsonElement instance) => instance.ValueKind switch
     {
-        "object" => instance.ValueKind == JsonValueKind.Object,
-        "array" => instance.ValueKind == JsonValueKind.Array,
-        "string" => instance.ValueKind == JsonValueKind.String,
-        "number" => instance.ValueKind == JsonValueKind.Number,
-        "integer" => instance.ValueKind == JsonValueKind.Number && IsInteger(instance),
-        "boolean" => instance.ValueKind is JsonValueKind.True or JsonValueKind.False,
-        "null" => instance.ValueKind == JsonValueKind.Null,
+        JsonValueKind.Object => type.ValueEquals("object") || !IsKnownType(type),
+        JsonValueKind.Array => type.ValueEquals("array") || !IsKnownType(type),
+        JsonValueKind.String => type.ValueEquals("string") || !IsKnownType(type),
+        JsonValueKind.Number => type.ValueEquals("number") || (type.ValueEquals("integer") && IsInteger(instance)) || !IsKnownType(type),
+        JsonValueKind.True or JsonValueKind.False => type.ValueEquals("boolean") || !IsKnownType(type),
+        JsonValueKind.Null => type.ValueEquals("null") || !IsKnownType(type),
         _ => true,
     };
+
+    /// <summary>Unknown type names are ignored (treated as matching), as before the standard fixed the list.</summary>
+    private static bool IsKnownType(JsonElement type) =>
+        type.ValueEquals("object") || type.ValueEquals("array") || type.ValueEquals("string") || type.ValueEquals("number") ||
+        type.ValueEquals("integer") || type.ValueEquals("boolean") || type.ValueEquals("null");
 
     private static bool IsInteger(JsonElement number)
     {
