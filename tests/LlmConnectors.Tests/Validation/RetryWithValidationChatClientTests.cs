@@ -466,6 +466,36 @@ public class RetryWithValidationChatClientTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_StreamFirstAttemptPasses_NoDiscardSignal()
+    {
+        var inner = new ScriptedChatClient().EnqueueStream(Usage(1, 1), "O", "K");
+        using var client = Client(inner, ChatResponseValidators.Regex("^OK$"));
+        client.StreamFirstAttempt = true;
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync("q", cancellationToken: Ct))
+        {
+            updates.Add(update);
+        }
+
+        Assert.DoesNotContain(updates, u => u.AdditionalProperties?.ContainsKey(ValidationResponseProperties.DiscardPrevious) == true);
+        Assert.Equal("OK", updates.ToChatResponse().Text);
+        Assert.Equal(1, updates[^1].AdditionalProperties![ValidationResponseProperties.Attempts]);
+        Assert.Equal(1, updates.ToChatResponse().Usage!.InputTokenCount);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_JsonEnforcementExceptionWithoutErrors_SendsItsMessage()
+    {
+        var inner = new ScriptedChatClient().EnqueueException(new JsonEnforcementException("custom failure")).EnqueueText("OK");
+        using var client = Client(inner);
+
+        await client.GetResponseAsync("q", cancellationToken: Ct);
+
+        Assert.Equal(["q", RetryText("custom failure")], inner.Calls[1].Messages.Select(m => m.Text));
+    }
+
+    [Fact]
     public void GetService_ReturnsSelfAndForwards()
     {
         var inner = new ScriptedChatClient();
