@@ -433,6 +433,20 @@ public class JsonEnforcingChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_Rejected_LogsContentOnlyAtTrace()
+    {
+        var logger = new CapturingLogger();
+        var inner = new ScriptedChatClient().EnqueueText("my secret answer", modelId: "m1");
+        using var client = new JsonEnforcingChatClient(inner, logger);
+
+        await Assert.ThrowsAsync<JsonEnforcementException>(() => client.GetResponseAsync("x", SchemaOptions(), Ct));
+
+        Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Debug && e.Message.Contains("'m1'", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Trace && e.Message.Contains("my secret answer", StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Entries, e => e.Level > Microsoft.Extensions.Logging.LogLevel.Trace && e.Message.Contains("secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void GetService_ReturnsSelfAndForwardsTheRest()
     {
         var inner = new ScriptedChatClient();
