@@ -32,12 +32,13 @@ namespace LlmConnectors;
 /// left as it is.
 /// </para>
 /// <para>
-/// Streaming: the text before the first <c>{</c> or <c>[</c> (prose, an opening code fence) is held back and dropped; from that
-/// bracket the JSON passes through as it arrives; everything after the bracket that closes it (a closing fence, trailing prose)
-/// is dropped. When the stream ends, the JSON is parsed and validated, and a <see cref="JsonEnforcementException"/> is thrown
-/// after the last update if it is invalid. When no bracket ever came (a bare JSON string or number), the whole answer is
-/// extracted at the end and sent as one final update. The value is assumed to start at the first bracket of the answer:
-/// prose containing a bracket before the JSON makes the streamed answer fail validation (the non-streaming path would skip it).
+/// Streaming: the text before the value (prose, an opening code fence) is held back and dropped; the value starts at the
+/// first <c>{</c> followed by <c>"</c> or <c>}</c>, or the first <c>[</c> followed by something that can start a JSON value
+/// (so <c>{name}</c> or <c>[Note]</c> in prose is skipped), and only that bracket and the white space after it wait for the next
+/// character. From there the JSON passes through as it arrives; everything after the bracket that closes it (a closing
+/// fence, trailing prose) is dropped. When the stream ends, the JSON is parsed and validated, and a
+/// <see cref="JsonEnforcementException"/> is thrown after the last update if it is invalid. When no value ever started (a bare
+/// JSON string or number), the whole answer is extracted at the end and sent as one final update.
 /// </para>
 /// </remarks>
 public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
@@ -45,7 +46,10 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
     private static readonly ConditionalWeakTable<ChatResponseFormatJson, FormatInfo> FormatInfos = [];
 
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, ModelCapabilities> _capabilities = new(StringComparer.Ordinal);
+    private static readonly ModelCapabilities UnknownWithoutSupport = new() { ModelId = string.Empty };
+    private static readonly ModelCapabilities UnknownWithSupport = new() { ModelId = string.Empty, SupportsJsonObject = true, SupportsJsonSchema = true };
+
+    private readonly ConcurrentDictionary<string, ModelCapabilities?> _capabilities = new(StringComparer.Ordinal);
     private IModelCapabilityProvider? _provider;
     private volatile bool _providerResolved;
 
@@ -136,6 +140,8 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         return GetEnforcedStreamingResponseAsync(messages, options, format, cancellationToken);
     }
+
+    private ModelCapabilities Unknown => AssumeNativeSupportWhenUnknown ? UnknownWithSupport : UnknownWithoutSupport;
 
     private bool TryGetFormat(ChatOptions? options, out ChatResponseFormatJson format)
     {
@@ -422,28 +428,21 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
             _providerResolved = true;
         }
 
-        var key = modelId ?? string.Empty;
         if (_provider is null)
         {
-            return Unknown(key);
+            return Unknown;
         }
 
-        if (_capabilities.TryGetValue(key, out var cached))
+        // The provider's answer is cached per model, unknown models (null) included.
+        var key = modelId ?? string.Empty;
+        if (!_capabilities.TryGetValue(key, out var capabilities))
         {
-            return cached;
+            capabilities = await _provider.GetModelCapabilitiesAsync(modelId, cancellationToken).ConfigureAwait(false);
+            _capabilities[key] = capabilities;
         }
 
-        var capabilities = await _provider.GetModelCapabilitiesAsync(modelId, cancellationToken).ConfigureAwait(false) ?? Unknown(key);
-        _capabilities[key] = capabilities;
-        return capabilities;
+        return capabilities ?? Unknown;
     }
-
-    private ModelCapabilities Unknown(string modelId) => new()
-    {
-        ModelId = modelId,
-        SupportsJsonObject = AssumeNativeSupportWhenUnknown,
-        SupportsJsonSchema = AssumeNativeSupportWhenUnknown,
-    };
 
     private static FormatInfo GetFormatInfo(ChatResponseFormatJson format) =>
         FormatInfos.GetValue(format, static f => new FormatInfo(

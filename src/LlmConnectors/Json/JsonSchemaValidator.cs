@@ -105,7 +105,7 @@ public sealed class JsonSchemaValidator
                 return;
         }
 
-        if (schema.TryGetProperty("$ref", out var reference) && reference.ValueKind == JsonValueKind.String)
+        if (schema.TryGetProperty("$ref"u8, out var reference) && reference.ValueKind == JsonValueKind.String)
         {
             var target = reference.GetString()!;
             if (TryResolve(target, out var resolved))
@@ -118,18 +118,18 @@ public sealed class JsonSchemaValidator
             }
         }
 
-        if (schema.TryGetProperty("type", out var type) && !CheckType(type, instance, state))
+        if (schema.TryGetProperty("type"u8, out var type) && !CheckType(type, instance, state))
         {
             // The other keywords would only repeat the type mismatch.
             return;
         }
 
-        if (schema.TryGetProperty("const", out var constant) && !JsonElement.DeepEquals(constant, instance))
+        if (schema.TryGetProperty("const"u8, out var constant) && !JsonElement.DeepEquals(constant, instance))
         {
             state.Add($"expected {Abbreviate(constant)}, got {Abbreviate(instance)}");
         }
 
-        if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array)
+        if (schema.TryGetProperty("enum"u8, out var values) && values.ValueKind == JsonValueKind.Array)
         {
             CheckEnum(values, instance, state);
         }
@@ -150,7 +150,7 @@ public sealed class JsonSchemaValidator
                 break;
         }
 
-        if (schema.TryGetProperty("allOf", out var allOf) && allOf.ValueKind == JsonValueKind.Array)
+        if (schema.TryGetProperty("allOf"u8, out var allOf) && allOf.ValueKind == JsonValueKind.Array)
         {
             foreach (var subschema in allOf.EnumerateArray())
             {
@@ -158,22 +158,22 @@ public sealed class JsonSchemaValidator
             }
         }
 
-        if (schema.TryGetProperty("anyOf", out var anyOf) && anyOf.ValueKind == JsonValueKind.Array)
+        if (schema.TryGetProperty("anyOf"u8, out var anyOf) && anyOf.ValueKind == JsonValueKind.Array)
         {
             CheckAlternatives(anyOf, instance, state, depth, exactlyOne: false);
         }
 
-        if (schema.TryGetProperty("oneOf", out var oneOf) && oneOf.ValueKind == JsonValueKind.Array)
+        if (schema.TryGetProperty("oneOf"u8, out var oneOf) && oneOf.ValueKind == JsonValueKind.Array)
         {
             CheckAlternatives(oneOf, instance, state, depth, exactlyOne: true);
         }
 
-        if (schema.TryGetProperty("not", out var not) && Matches(not, instance, state, depth))
+        if (schema.TryGetProperty("not"u8, out var not) && Matches(not, instance, state, depth))
         {
             state.Add("the value matches a shape that is not allowed here");
         }
 
-        if (schema.TryGetProperty("if", out var condition))
+        if (schema.TryGetProperty("if"u8, out var condition))
         {
             var branch = Matches(condition, instance, state, depth) ? "then" : "else";
             if (schema.TryGetProperty(branch, out var consequence))
@@ -187,7 +187,7 @@ public sealed class JsonSchemaValidator
     {
         if (type.ValueKind == JsonValueKind.String)
         {
-            if (HasType(type.GetString(), instance))
+            if (HasType(type, instance))
             {
                 return true;
             }
@@ -203,7 +203,7 @@ public sealed class JsonSchemaValidator
 
         foreach (var item in type.EnumerateArray())
         {
-            if (item.ValueKind == JsonValueKind.String && HasType(item.GetString(), instance))
+            if (item.ValueKind == JsonValueKind.String && HasType(item, instance))
             {
                 return true;
             }
@@ -224,17 +224,22 @@ public sealed class JsonSchemaValidator
         return false;
     }
 
-    private static bool HasType(string? type, JsonElement instance) => type switch
+    /// <summary>Tells whether the instance has the type named by a schema string, without allocating the name.</summary>
+    private static bool HasType(JsonElement type, JsonElement instance) => instance.ValueKind switch
     {
-        "object" => instance.ValueKind == JsonValueKind.Object,
-        "array" => instance.ValueKind == JsonValueKind.Array,
-        "string" => instance.ValueKind == JsonValueKind.String,
-        "number" => instance.ValueKind == JsonValueKind.Number,
-        "integer" => instance.ValueKind == JsonValueKind.Number && IsInteger(instance),
-        "boolean" => instance.ValueKind is JsonValueKind.True or JsonValueKind.False,
-        "null" => instance.ValueKind == JsonValueKind.Null,
+        JsonValueKind.Object => type.ValueEquals("object") || !IsKnownType(type),
+        JsonValueKind.Array => type.ValueEquals("array") || !IsKnownType(type),
+        JsonValueKind.String => type.ValueEquals("string") || !IsKnownType(type),
+        JsonValueKind.Number => type.ValueEquals("number") || (type.ValueEquals("integer") && IsInteger(instance)) || !IsKnownType(type),
+        JsonValueKind.True or JsonValueKind.False => type.ValueEquals("boolean") || !IsKnownType(type),
+        JsonValueKind.Null => type.ValueEquals("null") || !IsKnownType(type),
         _ => true,
     };
+
+    /// <summary>Unknown type names are ignored (treated as matching), as before the standard fixed the list.</summary>
+    private static bool IsKnownType(JsonElement type) =>
+        type.ValueEquals("object") || type.ValueEquals("array") || type.ValueEquals("string") || type.ValueEquals("number") ||
+        type.ValueEquals("integer") || type.ValueEquals("boolean") || type.ValueEquals("null");
 
     private static bool IsInteger(JsonElement number)
     {
@@ -278,7 +283,7 @@ public sealed class JsonSchemaValidator
 
     private void CheckObject(JsonElement schema, JsonElement instance, State state, int depth)
     {
-        if (schema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
+        if (schema.TryGetProperty("required"u8, out var required) && required.ValueKind == JsonValueKind.Array)
         {
             foreach (var name in required.EnumerateArray())
             {
@@ -289,9 +294,9 @@ public sealed class JsonSchemaValidator
             }
         }
 
-        var hasProperties = schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object;
-        var hasPatterns = schema.TryGetProperty("patternProperties", out var patterns) && patterns.ValueKind == JsonValueKind.Object;
-        var hasAdditional = schema.TryGetProperty("additionalProperties", out var additional);
+        var hasProperties = schema.TryGetProperty("properties"u8, out var properties) && properties.ValueKind == JsonValueKind.Object;
+        var hasPatterns = schema.TryGetProperty("patternProperties"u8, out var patterns) && patterns.ValueKind == JsonValueKind.Object;
+        var hasAdditional = schema.TryGetProperty("additionalProperties"u8, out var additional);
         var count = 0;
 
         foreach (var property in instance.EnumerateObject())
@@ -339,12 +344,12 @@ public sealed class JsonSchemaValidator
             state.Pop();
         }
 
-        if (schema.TryGetProperty("minProperties", out var min) && min.TryGetInt32(out var minCount) && count < minCount)
+        if (schema.TryGetProperty("minProperties"u8, out var min) && min.TryGetInt32(out var minCount) && count < minCount)
         {
             state.Add($"must have at least {minCount} properties, got {count}");
         }
 
-        if (schema.TryGetProperty("maxProperties", out var max) && max.TryGetInt32(out var maxCount) && count > maxCount)
+        if (schema.TryGetProperty("maxProperties"u8, out var max) && max.TryGetInt32(out var maxCount) && count > maxCount)
         {
             state.Add($"must have at most {maxCount} properties, got {count}");
         }
@@ -353,31 +358,31 @@ public sealed class JsonSchemaValidator
     private void CheckArray(JsonElement schema, JsonElement instance, State state, int depth)
     {
         var length = instance.GetArrayLength();
-        if (schema.TryGetProperty("minItems", out var min) && min.TryGetInt32(out var minCount) && length < minCount)
+        if (schema.TryGetProperty("minItems"u8, out var min) && min.TryGetInt32(out var minCount) && length < minCount)
         {
             state.Add($"must have at least {minCount} item(s), got {length}");
         }
 
-        if (schema.TryGetProperty("maxItems", out var max) && max.TryGetInt32(out var maxCount) && length > maxCount)
+        if (schema.TryGetProperty("maxItems"u8, out var max) && max.TryGetInt32(out var maxCount) && length > maxCount)
         {
             state.Add($"must have at most {maxCount} item(s), got {length}");
         }
 
         var prefixCount = 0;
         JsonElement prefix = default;
-        if (schema.TryGetProperty("prefixItems", out var prefixItems) && prefixItems.ValueKind == JsonValueKind.Array)
+        if (schema.TryGetProperty("prefixItems"u8, out var prefixItems) && prefixItems.ValueKind == JsonValueKind.Array)
         {
             prefix = prefixItems;
             prefixCount = prefixItems.GetArrayLength();
         }
 
-        var hasItems = schema.TryGetProperty("items", out var items);
+        var hasItems = schema.TryGetProperty("items"u8, out var items);
         if (hasItems && items.ValueKind == JsonValueKind.Array)
         {
             // Draft 4-7 tuple form.
             prefix = items;
             prefixCount = items.GetArrayLength();
-            hasItems = schema.TryGetProperty("additionalItems", out items);
+            hasItems = schema.TryGetProperty("additionalItems"u8, out items);
         }
 
         if (prefixCount > 0 || hasItems)
@@ -412,7 +417,7 @@ public sealed class JsonSchemaValidator
             }
         }
 
-        if (schema.TryGetProperty("uniqueItems", out var unique) && unique.ValueKind == JsonValueKind.True)
+        if (schema.TryGetProperty("uniqueItems"u8, out var unique) && unique.ValueKind == JsonValueKind.True)
         {
             for (var i = 0; i < length; i++)
             {
@@ -430,9 +435,9 @@ public sealed class JsonSchemaValidator
 
     private void CheckString(JsonElement schema, JsonElement instance, State state)
     {
-        var hasMin = schema.TryGetProperty("minLength", out var min) & min.ValueKind == JsonValueKind.Number;
-        var hasMax = schema.TryGetProperty("maxLength", out var max) & max.ValueKind == JsonValueKind.Number;
-        var hasPattern = schema.TryGetProperty("pattern", out var pattern) & pattern.ValueKind == JsonValueKind.String;
+        var hasMin = schema.TryGetProperty("minLength"u8, out var min) & min.ValueKind == JsonValueKind.Number;
+        var hasMax = schema.TryGetProperty("maxLength"u8, out var max) & max.ValueKind == JsonValueKind.Number;
+        var hasPattern = schema.TryGetProperty("pattern"u8, out var pattern) & pattern.ValueKind == JsonValueKind.String;
         if (!hasMin && !hasMax && !hasPattern)
         {
             return;
@@ -476,17 +481,17 @@ public sealed class JsonSchemaValidator
     private static void CheckNumber(JsonElement schema, JsonElement instance, State state)
     {
         var value = instance.GetDouble();
-        if (schema.TryGetProperty("minimum", out var minimum) && minimum.ValueKind == JsonValueKind.Number && value < minimum.GetDouble())
+        if (schema.TryGetProperty("minimum"u8, out var minimum) && minimum.ValueKind == JsonValueKind.Number && value < minimum.GetDouble())
         {
             state.Add($"must be greater than or equal to {minimum.GetRawText()}, got {instance.GetRawText()}");
         }
 
-        if (schema.TryGetProperty("maximum", out var maximum) && maximum.ValueKind == JsonValueKind.Number && value > maximum.GetDouble())
+        if (schema.TryGetProperty("maximum"u8, out var maximum) && maximum.ValueKind == JsonValueKind.Number && value > maximum.GetDouble())
         {
             state.Add($"must be less than or equal to {maximum.GetRawText()}, got {instance.GetRawText()}");
         }
 
-        if (schema.TryGetProperty("exclusiveMinimum", out var exclusiveMinimum))
+        if (schema.TryGetProperty("exclusiveMinimum"u8, out var exclusiveMinimum))
         {
             var bound = exclusiveMinimum.ValueKind == JsonValueKind.Number ? exclusiveMinimum
                 : exclusiveMinimum.ValueKind == JsonValueKind.True ? minimum : default;
@@ -496,7 +501,7 @@ public sealed class JsonSchemaValidator
             }
         }
 
-        if (schema.TryGetProperty("exclusiveMaximum", out var exclusiveMaximum))
+        if (schema.TryGetProperty("exclusiveMaximum"u8, out var exclusiveMaximum))
         {
             var bound = exclusiveMaximum.ValueKind == JsonValueKind.Number ? exclusiveMaximum
                 : exclusiveMaximum.ValueKind == JsonValueKind.True ? maximum : default;
@@ -506,7 +511,7 @@ public sealed class JsonSchemaValidator
             }
         }
 
-        if (schema.TryGetProperty("multipleOf", out var multipleOf) && multipleOf.ValueKind == JsonValueKind.Number)
+        if (schema.TryGetProperty("multipleOf"u8, out var multipleOf) && multipleOf.ValueKind == JsonValueKind.Number)
         {
             var divisor = multipleOf.GetDouble();
             if (divisor > 0)

@@ -369,6 +369,30 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task AddChatPipeline_MultimodalRoutePolicy_SendsImagesToNamedLeaf()
+    {
+        _openRouter.Capabilities = id => new ModelCapabilities { ModelId = id ?? "x", SupportsImages = false };
+        var services = ServicesWithLeaves();
+        services.AddChatPipeline(Section("""
+            { "LlmConnectors": { "Pipeline": { "Client": "openrouter",
+                "Multimodal": { "UnsupportedImagePolicy": "Route", "FallbackClient": "claude-proxy" } } } }
+            """));
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IChatClient>();
+        var image = new ChatMessage(ChatRole.User, [new TextContent("what is it?"), new DataContent(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0 }, "image/jpeg")]);
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync([image], new ChatOptions { ModelId = "text-only" }, Ct))
+        {
+            updates.Add(update);
+        }
+
+        Assert.Equal("claude-proxy default", string.Concat(updates.Select(u => u.Text)));
+        Assert.Empty(_openRouter.Calls);
+        Assert.Equal(["text-only"], _openRouter.CapabilityQueries);
+    }
+
+    [Fact]
     public void Arguments_Checked()
     {
         var services = new ServiceCollection();

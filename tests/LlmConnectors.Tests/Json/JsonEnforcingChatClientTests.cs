@@ -172,6 +172,23 @@ public class JsonEnforcingChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_ModelUnknownToProvider_CachedAndFollowsSetting()
+    {
+        var provider = new StaticCapabilityProvider();
+        var inner = new ScriptedChatClient { CapabilityProvider = provider };
+        inner.EnqueueText("{\"name\":\"Ada\",\"age\":1}").EnqueueText("{\"name\":\"Ada\",\"age\":1}");
+        using var client = new JsonEnforcingChatClient(inner);
+
+        await client.GetResponseAsync("x", SchemaOptions("z"), Ct);
+        client.AssumeNativeSupportWhenUnknown = true;
+        await client.GetResponseAsync("x", SchemaOptions("z"), Ct);
+
+        Assert.Equal(1, provider.Lookups);
+        Assert.Null(inner.Calls[0].Options!.ResponseFormat);
+        Assert.NotNull(inner.Calls[1].Options!.ResponseFormat);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_AlwaysEnforceWithoutFormat_AddsPlainInstructionAndCleansAnswer()
     {
         var inner = new ScriptedChatClient().EnqueueText("Here you go:\n```json\n{\"ok\":true}\n```");
@@ -320,6 +337,25 @@ public class JsonEnforcingChatClientTests
         }
     }
 
+    [Theory]
+    [InlineData("[Note] the result is {\"name\":\"Ada\",\"age\":3}")]
+    [InlineData("Use the {name} placeholder:\n{\"name\":\"Ada\",\"age\":3}")]
+    [InlineData("{x} [ y ] { z }: {\"name\":\"Ada\",\"age\":3}")]
+    [InlineData("{\n  \"name\":\"Ada\",\"age\":3}")]
+    public async Task GetStreamingResponseAsync_BracketsInProseBeforeJson_AreSkipped(string answer)
+    {
+        for (var split = 1; split < answer.Length; split++)
+        {
+            var inner = new ScriptedChatClient().EnqueueStream(null, answer[..split], answer[split..]);
+            using var client = new JsonEnforcingChatClient(inner);
+
+            var text = (await client.GetStreamingResponseAsync("x", SchemaOptions(), Ct).ToChatResponseAsync(Ct)).Text;
+
+            Assert.EndsWith("\"age\":3}", text, StringComparison.Ordinal);
+            Assert.StartsWith("{", text, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task GetStreamingResponseAsync_InvalidAfterStream_ThrowsAfterLastUpdate()
     {
@@ -394,6 +430,20 @@ public class JsonEnforcingChatClientTests
         Assert.True(inner.Calls[0].Streaming);
         Assert.StartsWith(Instruction, inner.Calls[0].Messages[0].Text, StringComparison.Ordinal);
         Assert.Null(inner.Calls[0].Options!.ResponseFormat);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_Rejected_LogsContentOnlyAtTrace()
+    {
+        var logger = new CapturingLogger();
+        var inner = new ScriptedChatClient().EnqueueText("my secret answer", modelId: "m1");
+        using var client = new JsonEnforcingChatClient(inner, logger);
+
+        await Assert.ThrowsAsync<JsonEnforcementException>(() => client.GetResponseAsync("x", SchemaOptions(), Ct));
+
+        Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Debug && e.Message.Contains("'m1'", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Trace && e.Message.Contains("my secret answer", StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Entries, e => e.Level > Microsoft.Extensions.Logging.LogLevel.Trace && e.Message.Contains("secret", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -202,6 +202,32 @@ public sealed class MultimodalPreprocessingChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetResponseAsync_SymlinkLoop_ClearError()
+    {
+        using var client = Create();
+        var root = Path.Combine(_temp.Path, "root");
+        File.CreateSymbolicLink(Path.Combine(root, "a.png"), "b.png");
+        File.CreateSymbolicLink(Path.Combine(root, "b.png"), "a.png");
+
+        var ex = await Assert.ThrowsAsync<MultimodalPreprocessingException>(
+            () => client.GetResponseAsync([UserWith(new UriContent(new Uri("a.png", UriKind.Relative), "image/png"))], cancellationToken: Ct));
+
+        Assert.Contains("symbolic links", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_AllowedRootMissing_ClearError()
+    {
+        using var client = new MultimodalPreprocessingChatClient(_leaf) { AllowedRoot = Path.Combine(_temp.Path, "not-there") };
+
+        var ex = await Assert.ThrowsAsync<MultimodalPreprocessingException>(
+            () => client.GetResponseAsync([UserWith(new UriContent(new Uri("a.png", UriKind.Relative), "image/png"))], cancellationToken: Ct));
+
+        Assert.Contains("cannot be used", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Multimodal:AllowedRoot", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_MissingFile_ClearError()
     {
         using var client = Create();

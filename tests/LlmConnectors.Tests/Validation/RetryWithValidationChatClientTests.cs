@@ -451,6 +451,51 @@ public class RetryWithValidationChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_Retries_LogsErrorsOnlyAtTrace()
+    {
+        var logger = new CapturingLogger();
+        var inner = new ScriptedChatClient().EnqueueText("a").EnqueueText("b");
+        using var client = new RetryWithValidationChatClient(inner, [ChatResponseValidators.Regex("^OK$", errorMessage: "secret rule")], logger) { MaxAttempts = 2 };
+
+        await Assert.ThrowsAsync<ValidationRetriesExhaustedException>(() => client.GetResponseAsync("q", cancellationToken: Ct));
+
+        Assert.Equal(2, logger.Entries.Count(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Debug));
+        Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Trace && e.Message.Contains("secret rule", StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Entries, e => e.Level > Microsoft.Extensions.Logging.LogLevel.Trace && e.Message.Contains("secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_StreamFirstAttemptPasses_NoDiscardSignal()
+    {
+        var inner = new ScriptedChatClient().EnqueueStream(Usage(1, 1), "O", "K");
+        using var client = Client(inner, ChatResponseValidators.Regex("^OK$"));
+        client.StreamFirstAttempt = true;
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync("q", cancellationToken: Ct))
+        {
+            updates.Add(update);
+        }
+
+        Assert.DoesNotContain(updates, u => u.AdditionalProperties?.ContainsKey(ValidationResponseProperties.DiscardPrevious) == true);
+        Assert.Equal("OK", updates.ToChatResponse().Text);
+        Assert.Equal(1, updates[^1].AdditionalProperties![ValidationResponseProperties.Attempts]);
+        Assert.Equal(1, updates.ToChatResponse().Usage!.InputTokenCount);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_JsonEnforcementExceptionWithoutErrors_SendsItsMessage()
+    {
+        var inner = new ScriptedChatClient().EnqueueException(new JsonEnforcementException("custom failure")).EnqueueText("OK");
+        using var client = Client(inner);
+
+        await client.GetResponseAsync("q", cancellationToken: Ct);
+
+        Assert.Equal(["q", RetryText("custom failure")], inner.Calls[1].Messages.Select(m => m.Text));
+    }
+
+    [Fact]
     public void GetService_ReturnsSelfAndForwards()
     {
         var inner = new ScriptedChatClient();
