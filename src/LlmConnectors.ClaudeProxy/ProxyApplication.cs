@@ -36,7 +36,9 @@ internal static class ProxyApplication
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = proxy.Value.MaxRequestBodyBytes;
         });
-        services.AddOptions<HostOptions>().Configure<IOptions<ClaudeProxyOptions>>((host, proxy) => host.ShutdownTimeout = proxy.Value.ShutdownTimeout);
+        // Read without validating: HostOptions is resolved while the host is built, and validation belongs to start-up.
+        services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+            host.ShutdownTimeout = configuration.GetSection(ClaudeProxyOptions.SectionName).GetValue(nameof(ClaudeProxyOptions.ShutdownTimeout), new ClaudeProxyOptions().ShutdownTimeout));
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<ClaudeProxyOptions>>((cors, proxy) => cors.AddPolicy(CorsPolicy, policy =>
         {

@@ -141,7 +141,7 @@ internal sealed class ClaudeProxyOptionsValidator(IConfiguration configuration) 
             return false;
         }
 
-        if (address.IsNamedPipe || address.UnixPipePath is { Length: > 0 })
+        if (address.IsNamedPipe || address.IsUnixPipe)
         {
             return true;
         }

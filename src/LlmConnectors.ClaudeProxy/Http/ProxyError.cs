@@ -59,6 +59,7 @@ internal sealed record ProxyError(HttpStatusCode Status, string Message, string 
         }
 
         response.Clear();
+        response.Headers["x-request-id"] = context.TraceIdentifier;
         response.StatusCode = (int)Status;
         response.ContentType = "application/json";
         if (RetryAfter is { } retryAfter)
