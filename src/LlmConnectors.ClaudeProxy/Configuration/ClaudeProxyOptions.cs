@@ -1,0 +1,67 @@
+namespace LlmConnectors.ClaudeProxy.Configuration;
+
+/// <summary>The proxy's settings, bound from the <c>ClaudeProxy</c> configuration section (appsettings.json, <c>ClaudeProxy__*</c> environment variables, <c>--ClaudeProxy:*</c> arguments).</summary>
+internal sealed class ClaudeProxyOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "ClaudeProxy";
+
+    /// <summary>The address the proxy listens on when no <c>urls</c> setting is given.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:3010";
+
+    /// <summary>
+    /// Gets or sets the key clients must send as <c>Authorization: Bearer &lt;key&gt;</c> (or <c>x-api-key</c>). Default: none, which is
+    /// allowed only while the proxy listens on loopback addresses.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets the largest request body accepted, in bytes; larger bodies get 413. Default: 4 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Gets or sets the largest number of messages in one request; more get 400. Default: 1,000.</summary>
+    public int MaxMessages { get; set; } = 1000;
+
+    /// <summary>Gets or sets what happens to parameters the CLI cannot honour. Default: <see cref="UnsupportedParameterHandling.Reject"/>.</summary>
+    public UnsupportedParameterHandling UnsupportedParameters { get; set; } = UnsupportedParameterHandling.Reject;
+
+    /// <summary>
+    /// Gets the models clients may ask for: the id a client sends (the key, matched case-insensitively) mapped to the model the
+    /// CLI is started with (the value). Configured entries are added to these defaults or replace them by key.
+    /// </summary>
+    public Dictionary<string, string> Models { get; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["sonnet"] = "sonnet",
+        ["opus"] = "opus",
+        ["haiku"] = "haiku",
+        ["claude-sonnet-4-5"] = "claude-sonnet-4-5",
+        ["claude-opus-4-5"] = "claude-opus-4-5",
+        ["claude-haiku-4-5"] = "claude-haiku-4-5",
+    };
+
+    /// <summary>Gets or sets how many requests are served at once; more wait in the queue. Default: 4.</summary>
+    public int MaxConcurrentRequests { get; set; } = 4;
+
+    /// <summary>Gets or sets how many requests may wait for a free slot; beyond that the proxy answers 429 with <c>Retry-After</c>. Default: 64.</summary>
+    public int QueueLimit { get; set; } = 64;
+
+    /// <summary>Gets or sets the <c>Retry-After</c> sent with a 429 when the queue is full. Default: 1 second.</summary>
+    public TimeSpan QueueFullRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets how long one request may take, queueing included, before the proxy answers 504 and cancels the CLI. Default: 5 minutes.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets how long shutdown waits for in-flight requests before it cancels them and kills the CLI processes. Default: 15 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets a value indicating whether <c>image_url</c> parts with http(s) URLs are downloaded by the proxy. Default: <see langword="false"/> (only <c>data:</c> URLs).</summary>
+    public bool AllowRemoteImages { get; set; }
+
+    /// <summary>Gets or sets the largest image the proxy downloads for a remote <c>image_url</c>, in bytes. Default: 10 MiB.</summary>
+    public long MaxRemoteImageBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Gets or sets how long one remote image download may take. Default: 20 seconds.</summary>
+    public TimeSpan RemoteImageTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Gets or sets the origins browsers may call the proxy from (CORS). Default: none, and then no CORS headers are sent.</summary>
+    public string[] CorsAllowedOrigins { get; set; } = [];
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace LlmConnectors.ClaudeProxy.Configuration;
+
+/// <summary>Checks the settings at start-up, so that a misconfigured proxy refuses to start with one message per problem.</summary>
+internal sealed class ClaudeProxyOptionsValidator(IConfiguration configuration) : IValidateOptions<ClaudeProxyOptions>
+{
+    /// <summary>The shortest API key accepted.</summary>
+    public const int MinimumApiKeyLength = 16;
+
+    /// <inheritdoc/>
+    public ValidateOptionsResult Validate(string? name, ClaudeProxyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        const string P = ClaudeProxyOptions.SectionName;
+
+        if (options.ApiKey is { } key)
+        {
+            if (key.Length < MinimumApiKeyLength || key.Any(char.IsWhiteSpace))
+            {
+                errors.Add($"{P}:ApiKey must be at least {MinimumApiKeyLength} characters long and contain no white space; generate one with `openssl rand -hex 32`.");
+            }
+        }
+        else
+        {
+            var exposed = GetListenUrls(configuration).Where(url => !IsLoopback(url)).ToList();
+            if (exposed.Count > 0)
+            {
+                errors.Add(
+                    $"The proxy is configured to listen on {string.Join(", ", exposed)}, which is not a loopback address, but {P}:ApiKey is not set. " +
+                    $"Set {P}:ApiKey (environment variable {P}__ApiKey) to a secret of at least {MinimumApiKeyLength} characters, or listen on {ClaudeProxyOptions.DefaultUrl} only.");
+            }
+        }
+
+        if (options.MaxRequestBodyBytes is < 1024 or > 1024L * 1024 * 1024)
+        {
+            errors.Add($"{P}:MaxRequestBodyBytes is {options.MaxRequestBodyBytes}; it must be between 1024 (1 KiB) and 1073741824 (1 GiB).");
+        }
+
+        if (options.MaxMessages < 1)
+        {
+            errors.Add($"{P}:MaxMessages is {options.MaxMessages}; it must be at least 1.");
+        }
+
+        if (!Enum.IsDefined(options.UnsupportedParameters))
+        {
+            errors.Add($"{P}:UnsupportedParameters is {options.UnsupportedParameters}; it must be Reject or Ignore.");
+        }
+
+        if (options.Models.Count == 0)
+        {
+            errors.Add($"{P}:Models is empty; configure at least one model, for example {P}:Models:sonnet=sonnet.");
+        }
+
+        foreach (var (id, cliModel) in options.Models)
+        {
+            if (string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(cliModel))
+            {
+                errors.Add($"{P}:Models:{id} maps to '{cliModel}'; both the model id and the CLI model must be non-empty.");
+            }
+        }
+
+        if (options.MaxConcurrentRequests is < 1 or > 1024)
+        {
+            errors.Add($"{P}:MaxConcurrentRequests is {options.MaxConcurrentRequests}; it must be between 1 and 1024.");
+        }
+
+        if (options.QueueLimit is < 0 or > 100_000)
+        {
+            errors.Add($"{P}:QueueLimit is {options.QueueLimit}; it must be between 0 and 100000.");
+        }
+
+        CheckPositive(errors, $"{P}:QueueFullRetryAfter", options.QueueFullRetryAfter);
+        CheckPositive(errors, $"{P}:RequestTimeout", options.RequestTimeout);
+        CheckPositive(errors, $"{P}:ShutdownTimeout", options.ShutdownTimeout);
+        CheckPositive(errors, $"{P}:RemoteImageTimeout", options.RemoteImageTimeout);
+
+        if (options.MaxRemoteImageBytes < 1)
+        {
+            errors.Add($"{P}:MaxRemoteImageBytes is {options.MaxRemoteImageBytes}; it must be at least 1.");
+        }
+
+        foreach (var origin in options.CorsAllowedOrigins)
+        {
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/"))
+            {
+                errors.Add($"{P}:CorsAllowedOrigins contains '{origin}'; each entry must be an origin such as https://app.example.com (scheme, host, optional port, no path) or *.");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Gets the addresses the server is configured to listen on (<c>urls</c>, <c>http_ports</c>, <c>https_ports</c>, <c>Kestrel:Endpoints</c>).</summary>
+    /// <param name="configuration">The application configuration.</param>
+    /// <returns>The addresses; the proxy's default address when nothing is configured.</returns>
+    public static IReadOnlyList<string> GetListenUrls(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var urls = new List<string>();
+        if (configuration["urls"] is { Length: > 0 } configured)
+        {
+            urls.AddRange(configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        foreach (var key in new[] { "http_ports", "https_ports" })
+        {
+            if (configuration[key] is { Length: > 0 } ports)
+            {
+                // Ports alone bind every interface.
+                urls.AddRange(ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}"));
+            }
+        }
+
+        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+        {
+            if (endpoint["Url"] is { Length: > 0 } url)
+            {
+                urls.Add(url);
+            }
+        }
+
+        return urls.Count == 0 ? [ClaudeProxyOptions.DefaultUrl] : urls;
+    }
+
+    /// <summary>Tells whether a listen address is reachable from this machine only (loopback or a Unix socket).</summary>
+    /// <param name="url">The address, for example <c>http://127.0.0.1:3010</c>.</param>
+    /// <returns><see langword="true"/> for 127.0.0.0/8, ::1, localhost and Unix sockets.</returns>
+    public static bool IsLoopback(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        BindingAddress address;
+        try
+        {
+            address = BindingAddress.Parse(url);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        if (address.IsNamedPipe || address.IsUnixPipe)
+        {
+            return true;
+        }
+
+        var host = address.Host.Trim('[', ']');
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ||
+            (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+    }
+
+    private static void CheckPositive(List<string> errors, string setting, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"{setting} is {value}; it must be a positive duration such as 00:00:30.");
+        }
+    }
+}

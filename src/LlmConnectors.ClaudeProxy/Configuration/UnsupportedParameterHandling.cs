@@ -1,0 +1,14 @@
+namespace LlmConnectors.ClaudeProxy.Configuration;
+
+/// <summary>What the proxy does with a request parameter the Claude CLI cannot honour (for example <c>temperature</c> or <c>n &gt; 1</c>).</summary>
+internal enum UnsupportedParameterHandling
+{
+    /// <summary>Answer 400 <c>unsupported_parameter</c>, naming the parameter (the default).</summary>
+    Reject = 0,
+
+    /// <summary>
+    /// Serve the request without the parameter, log a warning, and name every ignored parameter in the
+    /// <c>X-ClaudeProxy-Ignored-Parameters</c> response header, so that nothing is silently misreported.
+    /// </summary>
+    Ignore = 1,
+}

@@ -1,0 +1,330 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using LlmConnectors.ClaudeProxy.Configuration;
+using LlmConnectors.ClaudeProxy.Mapping;
+using LlmConnectors.ClaudeProxy.Telemetry;
+using LlmConnectors.OpenAICompatible;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace LlmConnectors.ClaudeProxy.Http;
+
+/// <summary>Serves <c>POST /v1/chat/completions</c>: parse, map, queue, call the chat client, answer as JSON or server-sent events.</summary>
+internal sealed class ChatCompletionsHandler(
+    IChatClient chatClient,
+    ChatRequestMapper mapper,
+    RequestGate gate,
+    ProxyTelemetry telemetry,
+    IOptions<ClaudeProxyOptions> options,
+    ILogger<ChatCompletionsHandler> logger)
+{
+    /// <summary>The response header naming the parameters ignored under <c>UnsupportedParameters=Ignore</c>.</summary>
+    public const string IgnoredParametersHeader = "X-ClaudeProxy-Ignored-Parameters";
+
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
+
+    private readonly ClaudeProxyOptions _options = options.Value;
+
+    /// <summary>Handles one request.</summary>
+    /// <param name="context">The request.</param>
+    /// <returns>A task that completes when the response is written.</returns>
+    public async Task HandleAsync(HttpContext context)
+    {
+        var requestId = context.TraceIdentifier;
+        var started = Stopwatch.GetTimestamp();
+
+        var (wire, parseError) = await RequestBodyReader.ReadAsync(context, _options.MaxRequestBodyBytes);
+        if (parseError is not null)
+        {
+            await RejectAsync(context, requestId, parseError);
+            return;
+        }
+
+        var (request, mapError) = await mapper.MapAsync(wire!, context.RequestAborted);
+        if (mapError is not null)
+        {
+            await RejectAsync(context, requestId, mapError);
+            return;
+        }
+
+        if (request!.IgnoredParameters.Count > 0)
+        {
+            var names = string.Join(", ", request.IgnoredParameters);
+            context.Response.Headers[IgnoredParametersHeader] = names;
+            ProxyLog.IgnoredParameters(logger, requestId, names);
+        }
+
+        if (logger.IsEnabled(LogLevel.Trace))
+        {
+            ProxyLog.Prompt(logger, requestId, DescribePrompt(request.Messages));
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(_options.RequestTimeout);
+        using var activity = ProxyTelemetry.StartChat(request.RequestedModel, request.Stream, request.Options.MaxOutputTokens);
+        var outcome = new Outcome(request.RequestedModel);
+        try
+        {
+            using var lease = await gate.AcquireAsync(timeout.Token);
+            if (!lease.IsAcquired)
+            {
+                ProxyLog.QueueFull(logger, requestId, _options.MaxConcurrentRequests, _options.QueueLimit);
+                outcome.Fail(new ProxyError(
+                    HttpStatusCode.TooManyRequests,
+                    $"The proxy is serving {_options.MaxConcurrentRequests} requests and {_options.QueueLimit} more are waiting; retry after the Retry-After delay.",
+                    "rate_limit_error",
+                    Code: "queue_full") { RetryAfter = _options.QueueFullRetryAfter });
+                await outcome.Error!.WriteResponseAsync(context);
+                return;
+            }
+
+            if (request.Stream)
+            {
+                await StreamAsync(context, request, outcome, started, timeout.Token);
+            }
+            else
+            {
+                var response = await chatClient.GetResponseAsync(request.Messages, request.Options, timeout.Token);
+                outcome.Succeed(response.ResponseId, response.ModelId, ChatResponseMapper.ToWire(response.FinishReason), response.Usage, ChatResponseMapper.FindCost(response.AdditionalProperties));
+                var body = JsonSerializer.SerializeToUtf8Bytes(ChatResponseMapper.ToCompletion(response, request.RequestedModel), OpenAIWireJsonContext.Default.ChatCompletionResponse);
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = body.Length;
+                await context.Response.Body.WriteAsync(body, context.RequestAborted);
+            }
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            outcome.Disconnected();
+            ProxyLog.ClientDisconnected(logger, requestId);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            outcome.Fail(new ProxyError(HttpStatusCode.GatewayTimeout, $"The model did not answer within {_options.RequestTimeout} (ClaudeProxy:RequestTimeout); the request was cancelled.", "api_error", Code: "timeout"));
+            await WriteFailureAsync(context, outcome.Error!);
+        }
+        catch (Exception e)
+        {
+            var error = ExceptionMapper.Map(e, requestId, _options.QueueFullRetryAfter);
+            ProxyLog.BackendFailed(logger, e, requestId, (int)error.Status, error.Code);
+            outcome.Fail(error);
+            await WriteFailureAsync(context, error);
+        }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            telemetry.RecordChat(activity, request.RequestedModel, outcome.ResponseModel, outcome.ResponseId, outcome.FinishReason, outcome.Usage, elapsed, outcome.ErrorType);
+            ProxyLog.ChatCompleted(
+                logger,
+                requestId,
+                request.RequestedModel,
+                request.Stream,
+                outcome.Name,
+                outcome.Error is { } err ? (int)err.Status : outcome.IsDisconnected ? 499 : 200,
+                (long)elapsed.TotalMilliseconds,
+                outcome.Usage?.InputTokenCount,
+                outcome.Usage?.OutputTokenCount,
+                outcome.Cost,
+                request.User);
+        }
+    }
+
+    /// <summary>Writes an error as the response, or as a last SSE event when a stream has started.</summary>
+    private static async Task WriteFailureAsync(HttpContext context, ProxyError error)
+    {
+        if (!context.Response.HasStarted)
+        {
+            await error.WriteResponseAsync(context);
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(512);
+        buffer.Write(DataPrefix);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            error.WriteTo(writer);
+        }
+
+        buffer.Write(EventEnd);
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+
+    private static string DescribePrompt(List<ChatMessage> messages)
+    {
+        var builder = new StringBuilder();
+        foreach (var message in messages)
+        {
+            builder.Append('[').Append(message.Role.Value).Append("] ").Append(message.Text);
+            var attachments = message.Contents.Count(c => c is DataContent);
+            if (attachments > 0)
+            {
+                builder.Append(" (+").Append(attachments).Append(" attachments)");
+            }
+
+            builder.Append('\n');
+        }
+
+        return builder.ToString();
+    }
+
+    private async Task RejectAsync(HttpContext context, string requestId, ProxyError error)
+    {
+        ProxyLog.Rejected(logger, requestId, (int)error.Status, error.Code, error.Message);
+        await error.WriteResponseAsync(context);
+    }
+
+    private async Task StreamAsync(HttpContext context, MappedRequest request, Outcome outcome, long started, CancellationToken cancellationToken)
+    {
+        var updates = chatClient.GetStreamingResponseAsync(request.Messages, request.Options, cancellationToken);
+        await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);
+
+        // The first update decides between an HTTP error status and a stream: errors before it are answered as ordinary errors.
+        var hasCurrent = await enumerator.MoveNextAsync();
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+
+        var id = ChatResponseMapper.NewId();
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var model = request.RequestedModel;
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        UsageDetails? usage = null;
+        ChatFinishReason? finishReason = null;
+        string? responseId = null;
+        string? responseModel = null;
+        decimal? cost = null;
+        var firstContent = true;
+
+        await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, new ChatCompletionMessage { Role = "assistant", Content = new MessageContent { Text = string.Empty } }));
+
+        while (hasCurrent)
+        {
+            var update = enumerator.Current;
+            responseId ??= update.ResponseId;
+            responseModel ??= update.ModelId;
+            finishReason = update.FinishReason ?? finishReason;
+            cost ??= ChatResponseMapper.FindCost(update.AdditionalProperties);
+            foreach (var content in update.Contents)
+            {
+                switch (content)
+                {
+                    case TextContent { Text: { Length: > 0 } text }:
+                        if (firstContent)
+                        {
+                            firstContent = false;
+                            telemetry.RecordTimeToFirstChunk(request.RequestedModel, Stopwatch.GetElapsedTime(started));
+                        }
+
+                        await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, new ChatCompletionMessage { Content = new MessageContent { Text = text } }));
+                        break;
+                    case UsageContent { Details: { } details }:
+                        if (usage is null)
+                        {
+                            usage = details;
+                        }
+                        else
+                        {
+                            usage.Add(details);
+                        }
+
+                        break;
+                }
+            }
+
+            try
+            {
+                hasCurrent = await enumerator.MoveNextAsync();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                // After the first chunk the status is sent: the error travels as the last event, then the stream closes.
+                var error = ExceptionMapper.Map(e, context.TraceIdentifier, _options.QueueFullRetryAfter);
+                ProxyLog.BackendFailed(logger, e, context.TraceIdentifier, (int)error.Status, error.Code);
+                outcome.Fail(error);
+                await WriteFailureAsync(context, error);
+                return;
+            }
+        }
+
+        var wireFinish = ChatResponseMapper.ToWire(finishReason);
+        await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, new ChatCompletionMessage(), wireFinish));
+        if (request.IncludeUsage)
+        {
+            await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, delta: null, usage: ChatResponseMapper.ToWire(usage) ?? new ChatCompletionUsage { PromptTokens = 0, CompletionTokens = 0, TotalTokens = 0 }));
+        }
+
+        await response.Body.WriteAsync(DoneEvent, cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+        outcome.Succeed(responseId, responseModel, wireFinish, usage, cost);
+
+        async Task WriteChunkAsync(ChatCompletionResponse chunk)
+        {
+            buffer.ResetWrittenCount();
+            buffer.Write(DataPrefix);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                JsonSerializer.Serialize(writer, chunk, OpenAIWireJsonContext.Default.ChatCompletionResponse);
+            }
+
+            buffer.Write(EventEnd);
+            await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>What happened to one request, for the log line and the telemetry.</summary>
+    private sealed class Outcome(string requestedModel)
+    {
+        public string Name { get; private set; } = "ok";
+
+        public string? ResponseId { get; private set; }
+
+        public string? ResponseModel { get; private set; } = requestedModel;
+
+        public string? FinishReason { get; private set; }
+
+        public UsageDetails? Usage { get; private set; }
+
+        public decimal? Cost { get; private set; }
+
+        public ProxyError? Error { get; private set; }
+
+        public bool IsDisconnected { get; private set; }
+
+        public string? ErrorType => Error?.Code ?? Error?.Type ?? (IsDisconnected ? "client_disconnected" : null);
+
+        public void Succeed(string? responseId, string? responseModel, string finishReason, UsageDetails? usage, decimal? cost)
+        {
+            ResponseId = responseId;
+            ResponseModel = responseModel ?? ResponseModel;
+            FinishReason = finishReason;
+            Usage = usage;
+            Cost = cost;
+        }
+
+        public void Fail(ProxyError error)
+        {
+            Error = error;
+            Name = error.Code ?? error.Type;
+        }
+
+        public void Disconnected()
+        {
+            IsDisconnected = true;
+            Name = "client_disconnected";
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Buffers;
+using System.Net;
+using System.Text.Json;
+using System.Text.Unicode;
+using LlmConnectors.OpenAICompatible;
+
+namespace LlmConnectors.ClaudeProxy.Http;
+
+/// <summary>Reads a chat completion request body: size limit, UTF-8 check, JSON parse, each failure an OpenAI-shaped error.</summary>
+internal static class RequestBodyReader
+{
+    private const string WrongTypePrefix = "The JSON value could not be converted to";
+
+    /// <summary>Reads and parses the body.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="maxBytes">The largest body accepted.</param>
+    /// <returns>The parsed request, or the error to answer with.</returns>
+    public static async Task<(ChatCompletionRequest? Request, ProxyError? Error)> ReadAsync(HttpContext context, long maxBytes)
+    {
+        if (context.Request.ContentLength is { } declared && declared > maxBytes)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+
+        if (context.Request.ContentType is { } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, new ProxyError(HttpStatusCode.UnsupportedMediaType, $"The request body must be JSON (Content-Type: application/json), not '{contentType}'.", "invalid_request_error"));
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(context.Request.ContentLength is { } length and > 0 ? (int)length : 16 * 1024);
+        try
+        {
+            while (true)
+            {
+                var memory = buffer.GetMemory(16 * 1024);
+                var read = await context.Request.Body.ReadAsync(memory, context.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                buffer.Advance(read);
+                if (buffer.WrittenCount > maxBytes)
+                {
+                    return (null, TooLarge(maxBytes));
+                }
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+
+        return Parse(buffer.WrittenSpan);
+    }
+
+    /// <summary>Parses a body already read.</summary>
+    /// <param name="body">The UTF-8 body.</param>
+    /// <returns>The parsed request, or the error to answer with.</returns>
+    public static (ChatCompletionRequest? Request, ProxyError? Error) Parse(ReadOnlySpan<byte> body)
+    {
+        if (body.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return (null, ProxyError.BadRequest("The request body is empty; send a JSON chat completion request such as {\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}."));
+        }
+
+        if (!Utf8.IsValid(body))
+        {
+            return (null, ProxyError.BadRequest("The request body is not valid UTF-8; encode the JSON body as UTF-8.", code: "invalid_encoding"));
+        }
+
+        try
+        {
+            var request = JsonSerializer.Deserialize(body, OpenAIWireJsonContext.Default.ChatCompletionRequest);
+            return request is null
+                ? (null, ProxyError.BadRequest("The request body is 'null'; send a JSON object."))
+                : (request, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, FromJsonException(e));
+        }
+    }
+
+    private static ProxyError TooLarge(long maxBytes) => new(
+        HttpStatusCode.RequestEntityTooLarge,
+        $"The request body is larger than this proxy accepts ({maxBytes} bytes). Send smaller images or fewer messages; the operator can raise ClaudeProxy:MaxRequestBodyBytes.",
+        "invalid_request_error",
+        Code: "request_too_large");
+
+    private static ProxyError FromJsonException(JsonException e)
+    {
+        var param = ToParam(e.Path);
+        var position = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : string.Empty;
+        if (e.Message.StartsWith(WrongTypePrefix, StringComparison.Ordinal) && param is not null)
+        {
+            return ProxyError.BadRequest($"'{param}' has the wrong type{position}; see the OpenAI Chat Completions reference for its type.", param);
+        }
+
+        if (e.Path is null or "$" && e.Message.StartsWith(WrongTypePrefix, StringComparison.Ordinal))
+        {
+            return ProxyError.BadRequest("The request body must be a JSON object.");
+        }
+
+        // The converters' own messages say what was expected; the serializer appends the path. Other messages are syntax errors.
+        var detail = e.Message;
+        var cut = detail.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0)
+        {
+            detail = detail[..cut];
+        }
+
+        // A syntax error comes from the reader, wrapped by the serializer; a converter's own message has no inner exception.
+        return e.InnerException is not null
+            ? ProxyError.BadRequest($"The request body is not valid JSON{position}. Check that it is complete and well-formed.", param, "invalid_json")
+            : ProxyError.BadRequest(detail, param);
+    }
+
+    private static string? ToParam(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+}

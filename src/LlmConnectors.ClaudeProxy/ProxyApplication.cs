@@ -1,0 +1,143 @@
+using System.Net;
+using LlmConnectors.ClaudeProxy.Configuration;
+using LlmConnectors.ClaudeProxy.Health;
+using LlmConnectors.ClaudeProxy.Http;
+using LlmConnectors.ClaudeProxy.Mapping;
+using LlmConnectors.ClaudeProxy.Telemetry;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LlmConnectors.ClaudeProxy;
+
+/// <summary>Builds the proxy: services, settings, middleware and endpoints. <c>Program</c> calls it; tests reach it through <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+internal static class ProxyApplication
+{
+    private const string CorsPolicy = "ClaudeProxy";
+
+    /// <summary>Registers the proxy's services and settings.</summary>
+    /// <param name="builder">The application builder.</param>
+    public static void ConfigureServices(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (ClaudeProxyOptionsValidator.GetListenUrls(builder.Configuration) is [ClaudeProxyOptions.DefaultUrl] && string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(ClaudeProxyOptions.DefaultUrl);
+        }
+
+        var services = builder.Services;
+        services.AddOptions<ClaudeProxyOptions>().Bind(builder.Configuration.GetSection(ClaudeProxyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClaudeProxyOptions>, ClaudeProxyOptionsValidator>();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ClaudeProxyOptions>>((kestrel, proxy) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = proxy.Value.MaxRequestBodyBytes;
+        });
+        // Read without validating: HostOptions is resolved while the host is built, and validation belongs to start-up.
+        services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+            host.ShutdownTimeout = configuration.GetSection(ClaudeProxyOptions.SectionName).GetValue(nameof(ClaudeProxyOptions.ShutdownTimeout), new ClaudeProxyOptions().ShutdownTimeout));
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<ClaudeProxyOptions>>((cors, proxy) => cors.AddPolicy(CorsPolicy, policy =>
+        {
+            var origins = proxy.Value.CorsAllowedOrigins;
+            if (origins.Contains("*"))
+            {
+                policy.AllowAnyOrigin();
+            }
+            else
+            {
+                policy.WithOrigins(origins);
+            }
+
+            policy.WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type", "x-api-key").WithExposedHeaders("Retry-After", "x-request-id", ChatCompletionsHandler.IgnoredParametersHeader);
+        }));
+
+        services.AddHttpClient(RemoteImageFetcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.All });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<RemoteImageFetcher>();
+        services.AddSingleton<ChatRequestMapper>();
+        services.AddSingleton<RequestGate>();
+        services.AddSingleton<ProxyTelemetry>();
+        services.AddSingleton<ChatCompletionsHandler>();
+        services.AddSingleton<HealthEndpoints>();
+        services.TryAddSingleton<IReadinessCheck, ChatClientReadinessCheck>();
+        DefaultChatClient.AddTo(builder);
+    }
+
+    /// <summary>Adds the middleware and maps the endpoints.</summary>
+    /// <param name="app">The application.</param>
+    public static void Configure(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use(CatchAllAsync);
+        app.UseStatusCodePages(context => WriteStatusCodeErrorAsync(context.HttpContext));
+        app.UseCors(CorsPolicy);
+        app.UseMiddleware<ApiKeyMiddleware>();
+
+        app.MapGet("/health", HealthEndpoints.LiveAsync);
+        app.MapGet("/health/ready", (HttpContext context, HealthEndpoints health) => health.ReadyAsync(context));
+        app.MapGet("/v1/models", ModelsEndpoints.ListAsync);
+        app.MapGet("/v1/models/{id}", ModelsEndpoints.GetAsync);
+        app.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionsHandler handler) => handler.HandleAsync(context));
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var options = app.Services.GetRequiredService<IOptions<ClaudeProxyOptions>>().Value;
+            var addresses = app.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
+            ProxyLog.Started(
+                app.Logger,
+                addresses is { Count: > 0 } ? string.Join(", ", addresses) : "(in-process test server)",
+                options.ApiKey is null ? "off (loopback only)" : "on",
+                options.Models.Count,
+                options.UnsupportedParameters.ToString());
+        });
+    }
+
+    /// <summary>Answers every exception that escapes an endpoint with a sanitized OpenAI error (502), never a bare 500.</summary>
+    private static async Task CatchAllAsync(HttpContext context, RequestDelegate next)
+    {
+        context.Response.Headers["x-request-id"] = context.TraceIdentifier;
+        try
+        {
+            await next(context);
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client is gone: nobody to answer.
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+        {
+            var error = e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? new ProxyError(HttpStatusCode.RequestEntityTooLarge, "The request body is larger than this proxy accepts.", "invalid_request_error", Code: "request_too_large")
+                : ProxyError.BadRequest("The request could not be read: " + e.Message, code: "bad_request");
+            await error.WriteResponseAsync(context);
+        }
+        catch (Exception e)
+        {
+            ProxyLog.Unexpected(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("LlmConnectors.ClaudeProxy"), e, context.TraceIdentifier, context.Request.Path);
+            if (!context.Response.HasStarted)
+            {
+                await new ProxyError(HttpStatusCode.BadGateway, $"The proxy failed unexpectedly (request id {context.TraceIdentifier}; the proxy's log has the details).", "api_error", Code: "proxy_error").WriteResponseAsync(context);
+            }
+        }
+    }
+
+    /// <summary>Gives bodiless 404/405 answers (unknown URL, wrong method) OpenAI's error body.</summary>
+    private static Task WriteStatusCodeErrorAsync(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        var request = context.Request;
+        var error = status switch
+        {
+            StatusCodes.Status404NotFound => new ProxyError(HttpStatusCode.NotFound, $"Unknown request URL: {request.Method} {request.Path}. This proxy serves POST /v1/chat/completions, GET /v1/models, GET /health and GET /health/ready.", "invalid_request_error", Code: "unknown_url"),
+            StatusCodes.Status405MethodNotAllowed => new ProxyError(HttpStatusCode.MethodNotAllowed, $"{request.Method} is not allowed on {request.Path}.", "invalid_request_error", Code: "method_not_allowed"),
+            _ => new ProxyError((HttpStatusCode)status, $"The request failed with HTTP {status}.", status >= 500 ? "api_error" : "invalid_request_error"),
+        };
+        return error.WriteResponseAsync(context);
+    }
+}
