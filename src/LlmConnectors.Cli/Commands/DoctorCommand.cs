@@ -159,50 +159,30 @@ internal static class DoctorCommand
             return false;
         }
 
-        var (version, error) = await ClaudeCliProbe.GetVersionAsync(executable, cancellationToken);
-        if (version is null)
+        using var cli = ClaudeClients.CreateCli(settings, null);
+        var info = await cli.GetCliInfoAsync(cancellationToken);
+        if (!info.IsInstalled)
         {
-            checks.Add(new DoctorCheck("Claude CLI", CheckStatus.Error, $"{executable}: {error}",
+            checks.Add(new DoctorCheck("Claude CLI", CheckStatus.Error, $"{executable}: {info.Problem}",
                 "Reinstall it: npm install -g @anthropic-ai/claude-code, and check that 'claude --version' works in a terminal."));
             return false;
         }
 
-        checks.Add(new DoctorCheck("Claude CLI", CheckStatus.Ok, $"{executable}, version {version}"));
-
-        var login = ClaudeLogin();
-        checks.Add(login);
-        return login.Status != CheckStatus.Error;
-    }
-
-    private static DoctorCheck ClaudeLogin()
-    {
-        const string name = "Claude login";
-        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY")))
+        checks.Add(new DoctorCheck("Claude CLI", CheckStatus.Ok, $"{executable}, version {info.Version}"));
+        switch (info.IsLoggedIn)
         {
-            return new DoctorCheck(name, CheckStatus.Ok, "ANTHROPIC_API_KEY set (the CLI uses the API key)");
+            case true:
+                checks.Add(new DoctorCheck("Claude login", CheckStatus.Ok, $"logged in ({info.AuthMethod ?? "unknown method"})"));
+                return true;
+            case false:
+                checks.Add(new DoctorCheck("Claude login", CheckStatus.Error, "not logged in",
+                    "Run 'claude auth login' (a Claude subscription), or set ANTHROPIC_API_KEY (API billing)."));
+                return false;
+            default:
+                checks.Add(new DoctorCheck("Claude login", CheckStatus.Warning, "could not tell ('claude auth status --json' gave no answer)",
+                    "If a request fails with an authentication error, run 'claude auth login' or set ANTHROPIC_API_KEY."));
+                return true;
         }
-
-        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("CLAUDE_CODE_OAUTH_TOKEN")))
-        {
-            return new DoctorCheck(name, CheckStatus.Ok, "CLAUDE_CODE_OAUTH_TOKEN set");
-        }
-
-        var configDirectory = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR") is { Length: > 0 } custom
-            ? custom
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claude");
-        if (File.Exists(Path.Combine(configDirectory, ".credentials.json")))
-        {
-            return new DoctorCheck(name, CheckStatus.Ok, $"logged in (credentials in {configDirectory})");
-        }
-
-        if (OperatingSystem.IsMacOS())
-        {
-            return new DoctorCheck(name, CheckStatus.Warning, "cannot tell: on macOS the login is kept in the keychain",
-                "If 'claude' asks you to log in, run it once and use /login.");
-        }
-
-        return new DoctorCheck(name, CheckStatus.Error, "not logged in: no credentials and ANTHROPIC_API_KEY not set",
-            "Run 'claude' once and log in with /login (subscription), or set ANTHROPIC_API_KEY (API billing).");
     }
 
     private static async Task<bool> CheckOpenRouterAsync(LlmcSettings settings, List<DoctorCheck> checks, CancellationToken cancellationToken)

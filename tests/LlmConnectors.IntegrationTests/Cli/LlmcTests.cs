@@ -43,6 +43,18 @@ public sealed class LlmcTests(SampleBackends backends) : IClassFixture<SampleBac
     }
 
     [Fact]
+    public async Task Doctor_ClaudeCliWithApiKey_ReportsVersionAndLoginAndExitsZero()
+    {
+        var result = await Llmc.RunAsync(SampleBackends.Merge(backends.ClaudeCliEnvironment), "doctor");
+
+        Assert.True(result.ExitCode == 0, result.Describe("llmc doctor"));
+        Assert.Contains($"{RepositoryLayout.ClaudeExecutable}, version 2.1.330", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("logged in", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Ready: ClaudeCli", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(SampleBackends.AnthropicApiKey, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_RejectedKey_ReportsItAsJsonWithoutTheKey()
     {
         const string wrongKey = "sk-or-v1-wrong-key-do-not-print";
@@ -117,6 +129,21 @@ public sealed class LlmcTests(SampleBackends backends) : IClassFixture<SampleBac
         Assert.Equal("meta-llama/llama-3.1-8b-instruct", answer.RootElement.GetProperty("model").GetString());
         Assert.Equal("Hello from meta-llama/llama-3.1-8b-instruct! You said: What is 2+2?", answer.RootElement.GetProperty("text").GetString());
         Assert.Equal("stop", answer.RootElement.GetProperty("finishReason").GetString());
+    }
+
+    [Fact]
+    public async Task Chat_ClaudeCliByModelPrefix_StreamsTheAnswerFromTheRealCli()
+    {
+        var result = await Llmc.RunAsync(SampleBackends.Merge(backends.ClaudeCliEnvironment), "chat", "Hello Claude", "-m", "cli/haiku");
+
+        Assert.True(result.ExitCode == 0, result.Describe("llmc chat"));
+        // The CLI resolves the alias "haiku" to a full model name before it calls the backend.
+        Assert.StartsWith("Hello from claude-haiku", result.StandardOutput, StringComparison.Ordinal);
+        Assert.EndsWith("! You said: Hello Claude", result.StandardOutput.Trim(), StringComparison.Ordinal);
+        Assert.Contains("ClaudeCli", result.StandardError, StringComparison.Ordinal);
+        var request = backends.Anthropic.Requests.Last(r => r.RawJson.Contains("Hello Claude", StringComparison.Ordinal));
+        Assert.StartsWith("claude-haiku", request.Model, StringComparison.Ordinal);
+        Assert.Empty(request.Tools);
     }
 
     [Fact]

@@ -1,24 +1,25 @@
+using System.Text.Json.Nodes;
+using LlmConnectors.TestServers.Anthropic;
+
 namespace LlmConnectors.IntegrationTests.Samples;
 
 /// <summary>
 /// The offline backends the samples, notebooks and <c>llmc</c> run against, and the environment variables that point
-/// them there (the same variables a user sets; see docs/getting-started.md).
+/// them there (the same variables a user sets; see docs/getting-started.md): the OpenRouter-shaped
+/// <see cref="SampleOpenRouterServer"/>, and the scripted Anthropic Messages API that the real, pinned <c>claude</c>
+/// CLI talks to.
 /// </summary>
 public sealed class SampleBackends : IAsyncLifetime
 {
+    public const string AnthropicApiKey = "sk-ant-scripted-0000000000";
+
     private SampleOpenRouterServer? _openRouter;
+    private ScriptedAnthropicServer? _anthropic;
+    private DirectoryInfo? _claudeHome;
 
     internal SampleOpenRouterServer OpenRouter => _openRouter ?? throw new InvalidOperationException("The backends have not been started.");
 
-    /// <summary>Gets the environment for a program that should use the scripted OpenRouter server.</summary>
-    public IReadOnlyDictionary<string, string?> OpenRouterEnvironment => new Dictionary<string, string?>
-    {
-        ["OPENROUTER_API_KEY"] = SampleOpenRouterServer.ApiKey,
-        ["OPENROUTER_BASE_URL"] = OpenRouter.BaseUrl,
-        ["OPENROUTER_MODEL"] = null,
-        ["CLAUDE_PROXY_URL"] = null,
-        ["CLAUDE_CLI_PATH"] = null,
-    };
+    internal ScriptedAnthropicServer Anthropic => _anthropic ?? throw new InvalidOperationException("The backends have not been started.");
 
     /// <summary>Gets an environment where nothing is configured.</summary>
     public static IReadOnlyDictionary<string, string?> NothingConfigured { get; } = new Dictionary<string, string?>
@@ -29,16 +30,47 @@ public sealed class SampleBackends : IAsyncLifetime
         ["CLAUDE_PROXY_URL"] = null,
         ["CLAUDE_PROXY_API_KEY"] = null,
         ["CLAUDE_CLI_PATH"] = null,
+        ["CLAUDE_MODEL"] = null,
         ["ANTHROPIC_API_KEY"] = null,
+        ["ANTHROPIC_AUTH_TOKEN"] = null,
         ["ANTHROPIC_BASE_URL"] = null,
+        ["CLAUDE_CODE_OAUTH_TOKEN"] = null,
 
         // No claude on PATH either: only the system directories.
         ["PATH"] = "/usr/bin:/bin",
     };
 
+    /// <summary>Gets the environment for a program that should use the scripted OpenRouter server.</summary>
+    public IReadOnlyDictionary<string, string?> OpenRouterEnvironment => new Dictionary<string, string?>
+    {
+        ["OPENROUTER_API_KEY"] = SampleOpenRouterServer.ApiKey,
+        ["OPENROUTER_BASE_URL"] = OpenRouter.BaseUrl,
+    };
+
+    /// <summary>
+    /// Gets the environment for a program that should use the real <c>claude</c> CLI (tools/node) against the scripted
+    /// Anthropic backend, with a private HOME so that no login of this machine is used.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> ClaudeCliEnvironment => new Dictionary<string, string?>
+    {
+        ["CLAUDE_CLI_PATH"] = RepositoryLayout.ClaudeExecutable,
+        ["ANTHROPIC_API_KEY"] = AnthropicApiKey,
+        ["ANTHROPIC_BASE_URL"] = Anthropic.BaseUrl,
+        ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
+        ["HOME"] = _claudeHome!.FullName,
+        ["CLAUDE_CONFIG_DIR"] = Path.Combine(_claudeHome.FullName, ".claude"),
+    };
+
     public async ValueTask InitializeAsync()
     {
+        Assert.True(
+            File.Exists(RepositoryLayout.ClaudeExecutable),
+            $"The pinned Claude Code CLI is missing at {RepositoryLayout.ClaudeExecutable}. Install it with 'cd tools/node && npm ci' "
+            + "(building tests/LlmConnectors.IntegrationTests does it too; it needs Node.js 20+ with npm).");
+        _claudeHome = Directory.CreateTempSubdirectory("llmconnectors-samples-home-");
         _openRouter = await SampleOpenRouterServer.StartAsync(TestContext.Current.CancellationToken);
+        _anthropic = await ScriptedAnthropicServer.StartAsync(TestContext.Current.CancellationToken);
+        _anthropic.DefaultReply = AnswerAsClaude;
     }
 
     public async ValueTask DisposeAsync()
@@ -47,6 +79,13 @@ public sealed class SampleBackends : IAsyncLifetime
         {
             await _openRouter.DisposeAsync();
         }
+
+        if (_anthropic is not null)
+        {
+            await _anthropic.DisposeAsync();
+        }
+
+        _claudeHome?.Delete(recursive: true);
     }
 
     internal static Dictionary<string, string?> Merge(params IReadOnlyDictionary<string, string?>[] environments)
@@ -61,5 +100,27 @@ public sealed class SampleBackends : IAsyncLifetime
         }
 
         return merged;
+    }
+
+    /// <summary>Answers the CLI like <see cref="SampleOpenRouterServer"/>: a schema instance for structured output, else an echo.</summary>
+    private static ScriptedAnthropicReply AnswerAsClaude(ReceivedAnthropicRequest request)
+    {
+        var model = request.Model ?? "claude";
+        if (request.Tools.Contains("StructuredOutput"))
+        {
+            var tools = JsonNode.Parse(request.RawJson)?["tools"] as JsonArray;
+            var schema = tools?.FirstOrDefault(t => t?["name"]?.GetValue<string>() == "StructuredOutput")?["input_schema"];
+            return ScriptedAnthropicReply.StructuredOutput(schema is null ? "{}" : ScriptedAnswers.SchemaInstance(schema)) with { Model = model };
+        }
+
+        var lastUser = request.ConversationMessages.LastOrDefault(m => m.Role == "user");
+        var prompt = lastUser is null
+            ? string.Empty
+            : lastUser.Blocks("text").Select(b => b.GetProperty("text").GetString()).LastOrDefault(t => t is not null && !t.StartsWith("<system-reminder>", StringComparison.Ordinal))
+                ?? lastUser.Text;
+        var images = lastUser?.Blocks("image").Count ?? 0;
+        var answer = ScriptedAnswers.Echo(model, prompt) + (images > 0 ? $" I see {images} image(s)." : string.Empty);
+        var words = answer.Split(' ');
+        return ScriptedAnthropicReply.Text([.. words.Select((w, i) => i == 0 ? w : " " + w)]) with { Model = model };
     }
 }

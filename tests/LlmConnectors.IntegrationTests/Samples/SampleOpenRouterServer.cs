@@ -118,7 +118,7 @@ internal sealed class SampleOpenRouterServer : IAsyncDisposable
         var schema = request["response_format"]?["json_schema"]?["schema"];
         if (schema is not null)
         {
-            return SchemaInstance(schema, schema, 0)?.ToJsonString() ?? "null";
+            return ScriptedAnswers.SchemaInstance(schema);
         }
 
         var lastUser = (request["messages"] as JsonArray)?.LastOrDefault(m => m?["role"]?.GetValue<string>() == "user");
@@ -156,7 +156,7 @@ internal sealed class SampleOpenRouterServer : IAsyncDisposable
             return $"I see {images.Count} image(s): {string.Join("; ", descriptions)}. You asked: {text}";
         }
 
-        return $"Hello from {model}! You said: {text}";
+        return ScriptedAnswers.Echo(model, text.ToString());
     }
 
     private static string DescribeImage(string url)
@@ -177,70 +177,6 @@ internal sealed class SampleOpenRouterServer : IAsyncDisposable
 
     private static int ReadBigEndian(byte[] bytes, int offset) =>
         (bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3];
-
-    /// <summary>Makes a value that satisfies a JSON schema (objects, arrays, enums, $ref to $defs, nullable type arrays).</summary>
-    private static JsonNode? SchemaInstance(JsonNode root, JsonNode? schema, int depth)
-    {
-        if (schema is null || depth > 8)
-        {
-            return null;
-        }
-
-        if (schema["$ref"]?.GetValue<string>() is { } reference)
-        {
-            var target = root;
-            foreach (var segment in reference.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries))
-            {
-                target = target?[segment];
-            }
-
-            return SchemaInstance(root, target, depth + 1);
-        }
-
-        if (schema["enum"] is JsonArray values && values.Count > 0)
-        {
-            return values[0]?.DeepClone();
-        }
-
-        if (schema["anyOf"] is JsonArray anyOf && anyOf.Count > 0)
-        {
-            return SchemaInstance(root, anyOf.FirstOrDefault(s => s?["type"]?.ToString() != "null") ?? anyOf[0], depth + 1);
-        }
-
-        var type = schema["type"] switch
-        {
-            JsonArray types => types.Select(t => t?.GetValue<string>()).FirstOrDefault(t => t != "null"),
-            JsonNode node => node.GetValue<string>(),
-            null => schema["properties"] is not null ? "object" : "string",
-        };
-        switch (type)
-        {
-            case "object":
-                var instance = new JsonObject();
-                foreach (var (name, property) in schema["properties"] as JsonObject ?? [])
-                {
-                    instance[name] = SchemaInstance(root, property, depth + 1);
-                }
-
-                return instance;
-            case "array":
-                return new JsonArray(SchemaInstance(root, schema["items"], depth + 1), SchemaInstance(root, schema["items"], depth + 1));
-            case "integer":
-                return 42;
-            case "number":
-                return 4.5;
-            case "boolean":
-                return true;
-            default:
-                return schema["format"]?.GetValue<string>() switch
-                {
-                    "date-time" => "2026-11-22T09:30:00Z",
-                    "date" => "2026-11-22",
-                    "uri" => "https://example.com/",
-                    _ => "sample",
-                };
-        }
-    }
 
     private static JsonObject Completion(string model, string answer) => new()
     {

@@ -31,6 +31,21 @@ public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleB
     }
 
     [Fact]
+    public async Task QuickStart_ClaudeCli_StreamsTheAnswerFromTheRealCli()
+    {
+        var result = await Sample.RunAsync("QuickStart", SampleBackends.Merge(backends.ClaudeCliEnvironment));
+
+        Assert.True(result.ExitCode == 0, result.Describe("QuickStart"));
+        Assert.Contains($"Backend: Claude Code CLI ({RepositoryLayout.ClaudeExecutable})", result.StandardOutput, StringComparison.Ordinal);
+        // The CLI resolves the alias "sonnet" to a full model name before it calls the backend.
+        Assert.Contains("Answer (streamed): Hello from claude-sonnet", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("You said: What is Microsoft.Extensions.AI's IChatClient?", result.StandardOutput, StringComparison.Ordinal);
+        var request = backends.Anthropic.Requests.Last(r => r.RawJson.Contains("IChatClient", StringComparison.Ordinal));
+        Assert.Contains("You answer in one short sentence.", string.Join('\n', request.System), StringComparison.Ordinal);
+        Assert.Empty(request.Tools);
+    }
+
+    [Fact]
     public async Task StructuredOutput_OpenRouter_PrintsTheTypedInvoice()
     {
         var result = await Sample.RunAsync("StructuredOutput", SampleBackends.Merge(backends.OpenRouterEnvironment));
