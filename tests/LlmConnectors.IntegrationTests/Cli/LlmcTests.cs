@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using LlmConnectors.IntegrationTests.Samples;
 
@@ -181,15 +183,27 @@ public sealed class LlmcTests(SampleBackends backends) : IClassFixture<SampleBac
     }
 
     [Fact]
-    public async Task Serve_DefaultSettings_RunsTheProxyOnTheGivenLoopbackPort()
+    public async Task Serve_WithTheClaudeCli_AnswersOpenAiChatCompletionsOnTheGivenPort()
     {
         var port = BackgroundProgram.FreePort();
         var dll = RepositoryLayout.BuiltAssembly(Path.Combine(RepositoryLayout.Root, "src", "LlmConnectors.Cli"), "llmc");
+        var environment = SampleBackends.Merge(
+            backends.ClaudeCliEnvironment,
+            new Dictionary<string, string?> { ["ClaudeProxy__Cli__ExecutablePath"] = RepositoryLayout.ClaudeExecutable });
         await using var serve = BackgroundProgram.Start(
-            DotnetHost.Path, [dll, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], Path.GetTempPath(), SampleBackends.NothingConfigured);
-
+            DotnetHost.Path, [dll, "serve", "--port", port.ToString(CultureInfo.InvariantCulture)], Path.GetTempPath(), environment);
         await serve.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"), TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
-        Assert.False(serve.HasExited);
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(
+            new Uri($"http://127.0.0.1:{port}/v1/chat/completions"),
+            new StringContent("""{"model":"haiku","messages":[{"role":"user","content":"Served by llmc?"}]}""", Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}: {body}\n--- llmc serve ---\n{serve.Output}");
+        using var completion = JsonDocument.Parse(body);
+        var text = completion.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString();
+        Assert.Contains("You said: Served by llmc?", text, StringComparison.Ordinal);
     }
 }

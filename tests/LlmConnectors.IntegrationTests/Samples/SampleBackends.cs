@@ -88,6 +88,34 @@ public sealed class SampleBackends : IAsyncLifetime
         _claudeHome?.Delete(recursive: true);
     }
 
+    /// <summary>
+    /// Starts the real proxy (src/LlmConnectors.ClaudeProxy, as built by the solution) on a free loopback port, serving the real
+    /// <c>claude</c> CLI against the scripted Anthropic backend, and waits until it is healthy.
+    /// </summary>
+    internal async Task<(BackgroundProgram Proxy, string Url)> StartProxyAsync(CancellationToken cancellationToken)
+    {
+        var port = BackgroundProgram.FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var dll = RepositoryLayout.BuiltAssembly(Path.Combine(RepositoryLayout.Root, "src", "LlmConnectors.ClaudeProxy"), "LlmConnectors.ClaudeProxy");
+        var environment = Merge(ClaudeCliEnvironment, new Dictionary<string, string?>
+        {
+            ["ClaudeProxy__Cli__ExecutablePath"] = RepositoryLayout.ClaudeExecutable,
+            ["ClaudeProxy__Cli__WarmPoolSize"] = "1",
+        });
+        var proxy = BackgroundProgram.Start(DotnetHost.Path, [dll, "--urls", url], Path.GetDirectoryName(dll)!, environment);
+        try
+        {
+            await proxy.WaitUntilHealthyAsync(new Uri(url + "/health"), TimeSpan.FromSeconds(60), cancellationToken);
+        }
+        catch
+        {
+            await proxy.DisposeAsync();
+            throw;
+        }
+
+        return (proxy, url);
+    }
+
     internal static Dictionary<string, string?> Merge(params IReadOnlyDictionary<string, string?>[] environments)
     {
         var merged = new Dictionary<string, string?>(NothingConfigured);

@@ -112,6 +112,33 @@ public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleB
     }
 
     [Fact]
+    public async Task ProxyClient_RunningProxy_AnswersTheOpenAiSdkInBothModes()
+    {
+        var (proxy, url) = await backends.StartProxyAsync(TestContext.Current.CancellationToken);
+        await using (proxy)
+        {
+            var environment = SampleBackends.Merge(new Dictionary<string, string?> { ["CLAUDE_PROXY_URL"] = url });
+
+            var result = await Sample.RunAsync("ProxyClient", environment);
+
+            Assert.True(result.ExitCode == 0, result.Describe("ProxyClient") + "\n--- proxy ---\n" + proxy.Output);
+            Assert.Contains("OpenAI SDK (", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("You said: Name the three primary colours.", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("OpenAI SDK, streamed: Hello from claude-", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("You said: Count to three.", result.StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ProxyClient_NoProxyUrl_SaysWhatToSetAndExits3()
+    {
+        var result = await Sample.RunAsync("ProxyClient", SampleBackends.NothingConfigured);
+
+        Assert.True(result.ExitCode == NotConfigured, result.Describe("ProxyClient"));
+        Assert.Contains("CLAUDE_PROXY_URL", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Samples_EveryProjectUnderSamples_IsInTheSolutionAndRunByATest()
     {
         var solution = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "LlmConnectors.sln"));
