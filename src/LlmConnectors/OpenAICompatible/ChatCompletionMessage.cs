@@ -8,6 +8,7 @@ internal sealed class ChatCompletionMessage
 {
     /// <summary><c>system</c>, <c>developer</c>, <c>user</c>, <c>assistant</c> or <c>tool</c>.</summary>
     [JsonPropertyName("role")]
+    [JsonConverter(typeof(RepeatedStringConverter))]
     public string? Role { get; set; }
 
     [JsonPropertyName("content")]
@@ -31,6 +32,7 @@ internal sealed class ChatCompletionMessage
 
     /// <summary>OpenRouter's structured reasoning blocks, kept raw so that they go back to the provider byte for byte.</summary>
     [JsonPropertyName("reasoning_details")]
+    [JsonConverter(typeof(ReasoningDetailsConverter))]
     public JsonElement? ReasoningDetails { get; set; }
 
     [JsonExtensionData]

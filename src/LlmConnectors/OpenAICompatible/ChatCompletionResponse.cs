@@ -7,23 +7,28 @@ namespace LlmConnectors.OpenAICompatible;
 internal sealed class ChatCompletionResponse
 {
     [JsonPropertyName("id")]
+    [JsonConverter(typeof(RepeatedStringConverter))]
     public string? Id { get; set; }
 
     /// <summary><c>chat.completion</c> or <c>chat.completion.chunk</c>.</summary>
     [JsonPropertyName("object")]
+    [JsonConverter(typeof(RepeatedStringConverter))]
     public string? Object { get; set; }
 
     [JsonPropertyName("created")]
     public long? Created { get; set; }
 
     [JsonPropertyName("model")]
+    [JsonConverter(typeof(RepeatedStringConverter))]
     public string? Model { get; set; }
 
     /// <summary>OpenRouter: the provider that served the request.</summary>
     [JsonPropertyName("provider")]
+    [JsonConverter(typeof(RepeatedStringConverter))]
     public string? Provider { get; set; }
 
     [JsonPropertyName("system_fingerprint")]
+    [JsonConverter(typeof(RepeatedStringConverter))]
     public string? SystemFingerprint { get; set; }
 
     [JsonPropertyName("choices")]
@@ -53,10 +58,12 @@ internal sealed class ChatCompletionChoice
 
     /// <summary><c>stop</c>, <c>length</c>, <c>tool_calls</c>, <c>content_filter</c>, or OpenRouter's <c>error</c>.</summary>
     [JsonPropertyName("finish_reason")]
+    [JsonConverter(typeof(RepeatedStringConverter))]
     public string? FinishReason { get; set; }
 
     /// <summary>OpenRouter: the finish reason as the upstream provider reported it.</summary>
     [JsonPropertyName("native_finish_reason")]
+    [JsonConverter(typeof(RepeatedStringConverter))]
     public string? NativeFinishReason { get; set; }
 
     /// <summary>OpenRouter: an error that ended this choice.</summary>

@@ -15,4 +15,5 @@ namespace LlmConnectors.OpenAICompatible;
 [JsonSerializable(typeof(List<ContentPart>))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(List<JsonElement>))]
 internal sealed partial class OpenAIWireJsonContext : JsonSerializerContext;
