@@ -9,6 +9,7 @@ namespace LlmConnectors.ClaudeCli;
 /// </summary>
 internal sealed class ClaudeCliProcessPool : IAsyncDisposable
 {
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private readonly ClaudeCliOptions _options;
     private readonly ILogger _logger;
     private readonly Action<int> _started;
@@ -111,11 +112,22 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
         {
             process = ClaudeCliProcess.Start(_options);
             _started(process.Id);
+            using var timeout = new CancellationTokenSource(ReadyTimeout);
+            if (!await process.WaitReadyAsync(timeout.Token).ConfigureAwait(false))
+            {
+                throw new IOException($"The Claude CLI process {process.Id} exited during start-up. {process.StandardErrorTail}");
+            }
+
             ClaudeCliLog.PoolProcessStarted(_logger, process.Id);
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException or OperationCanceledException)
         {
             ClaudeCliLog.PoolStartFailed(_logger, e);
+            if (process is not null)
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+                process = null;
+            }
         }
 
         bool disposed;

@@ -187,6 +187,25 @@ public sealed class ClaudeCliChatClientTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_OverloadedThenAnswer_RetriesInANewProcessBeforeTheFirstUpdate()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.Overloaded(), ScriptedAnthropicReply.Text("after ", "retry"));
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.Retry.Enabled = true;
+        options.Retry.MaxRetryAttempts = 2;
+        options.Retry.BaseDelay = TimeSpan.Zero;
+        using var client = new ClaudeCliChatClient(options);
+
+        var text = string.Concat(await client.GetStreamingResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct).Select(u => u.Text).ToListAsync(Ct));
+
+        Assert.Equal("after retry", text);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(2, client.StartedProcessIds.Count);
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_NoCredentials_ThrowsAuthenticationSayingHowToLogIn()
     {
         await using var server = await ScriptedAnthropicServer.StartAsync(Ct);

@@ -45,6 +45,7 @@ internal static class ClaudeCliTestEnvironment
             ModelId = "claude-test-default",
             RequestTimeout = TimeSpan.FromSeconds(60),
         };
+        options.Retry.Enabled = false;
         options.EnvironmentVariables["HOME"] = home;
         options.EnvironmentVariables["ANTHROPIC_API_KEY"] = ApiKey;
         options.EnvironmentVariables["ANTHROPIC_AUTH_TOKEN"] = null;
