@@ -29,6 +29,9 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     private int _waiting;
     private int _disposed;
 
+    /// <summary>Gets the ids of every CLI process this client started (for tests that check no process survives).</summary>
+    internal System.Collections.Concurrent.ConcurrentQueue<int> StartedProcessIds { get; } = new();
+
     /// <summary>Initializes a new instance of the <see cref="ClaudeCliChatClient"/> class and, with a warm pool, starts its processes.</summary>
     /// <param name="options">The settings; copied, later changes have no effect.</param>
     /// <param name="loggerFactory">The logger factory, if any.</param>
@@ -46,7 +49,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         _options = Copy(options);
         _logger = (ILogger?)loggerFactory?.CreateLogger<ClaudeCliChatClient>() ?? NullLogger.Instance;
         _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
-        _pool = new ClaudeCliProcessPool(_options, _logger);
+        _pool = new ClaudeCliProcessPool(_options, _logger, StartedProcessIds.Enqueue);
         _metadata = new ChatClientMetadata(ProviderName, null, _options.ModelId);
         _pool.Refill();
     }
@@ -332,6 +335,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
                 try
                 {
                     process = ClaudeCliProcess.Start(_options);
+                    StartedProcessIds.Enqueue(process.Id);
                 }
                 catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException or DirectoryNotFoundException)
                 {

@@ -11,14 +11,16 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
 {
     private readonly ClaudeCliOptions _options;
     private readonly ILogger _logger;
+    private readonly Action<int> _started;
     private readonly ConcurrentQueue<ClaudeCliProcess> _idle = new();
     private readonly Lock _lock = new();
     private int _starting;
     private bool _disposed;
     private TaskCompletionSource _filled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ClaudeCliProcessPool(ClaudeCliOptions options, ILogger logger)
+    public ClaudeCliProcessPool(ClaudeCliOptions options, ILogger logger, Action<int> started)
     {
+        _started = started;
         _options = options;
         _logger = logger;
     }
@@ -108,6 +110,7 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
         try
         {
             process = ClaudeCliProcess.Start(_options);
+            _started(process.Id);
             ClaudeCliLog.PoolProcessStarted(_logger, process.Id);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)

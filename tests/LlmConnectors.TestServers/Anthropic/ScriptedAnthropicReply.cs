@@ -3,7 +3,7 @@ using System.Net;
 namespace LlmConnectors.TestServers.Anthropic;
 
 /// <summary>One scripted answer of <see cref="ScriptedAnthropicServer"/> to one <c>POST /v1/messages</c>.</summary>
-public sealed class ScriptedAnthropicReply
+public sealed record ScriptedAnthropicReply
 {
     private ScriptedAnthropicReply()
     {
