@@ -1,12 +1,75 @@
+using System.Globalization;
+using LlmConnectors.ClaudeProxy.Configuration;
+using LlmConnectors.ClaudeProxy.Health;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace LlmConnectors.ClaudeProxy;
 
-/// <summary>Registers the chat client the proxy serves when the host registers none.</summary>
+/// <summary>
+/// Registers the chat client the proxy serves when the host registers none: <see cref="ClaudeCliChatClient"/> with a warm process
+/// pool, configured from the <c>ClaudeProxy:Cli</c> section (every <see cref="ClaudeCliOptions"/> setting).
+/// </summary>
 internal static class DefaultChatClient
 {
-    /// <summary>Adds the default chat client, unless one is registered already.</summary>
+    /// <summary>The configuration section of the CLI settings.</summary>
+    public const string CliSectionName = ClaudeProxyOptions.SectionName + ":Cli";
+
+    /// <summary>The warm pool size used when <c>ClaudeProxy:Cli:WarmPoolSize</c> is not set (bounded by the CLI's concurrency).</summary>
+    public const int DefaultWarmPoolSize = 2;
+
+    /// <summary>Adds the default chat client and its readiness check, unless the host registered its own.</summary>
     /// <param name="builder">The application builder.</param>
     public static void AddTo(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var cli = builder.Configuration.GetSection(CliSectionName);
+        var proxyConcurrency = int.TryParse(builder.Configuration[$"{ClaudeProxyOptions.SectionName}:{nameof(ClaudeProxyOptions.MaxConcurrentRequests)}"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var configured) && configured > 0
+            ? configured
+            : new ClaudeProxyOptions().MaxConcurrentRequests;
+        builder.Services.AddClaudeCliChatClient(cli, options =>
+        {
+            if (string.IsNullOrEmpty(cli[nameof(ClaudeCliOptions.MaxConcurrency)]))
+            {
+                // The proxy's own gate queues requests; the CLI runs as many as the gate lets through.
+                options.MaxConcurrency = proxyConcurrency;
+            }
+
+            if (string.IsNullOrEmpty(cli[nameof(ClaudeCliOptions.WarmPoolSize)]))
+            {
+                options.WarmPoolSize = Math.Min(DefaultWarmPoolSize, options.MaxConcurrency);
+            }
+        });
+        builder.Services.TryAddSingleton<IReadinessCheck>(sp =>
+        {
+            var client = sp.GetRequiredService<IChatClient>();
+            return client.GetService<ClaudeCliChatClient>() is { } cliClient
+                ? new ClaudeCliReadinessCheck(cliClient)
+                : new ChatClientReadinessCheck(client);
+        });
+    }
+
+    /// <summary>Starts filling the warm pool as soon as the proxy listens, so that the first request is already fast.</summary>
+    /// <param name="services">The application services.</param>
+    public static void WarmUp(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.GetRequiredService<IChatClient>().GetService<ClaudeCliChatClient>() is { } cli)
+        {
+            var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            _ = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await cli.WarmUpAsync(stopping);
+                    }
+                    catch (Exception) when (stopping.IsCancellationRequested)
+                    {
+                        // Shutting down before the pool filled.
+                    }
+                },
+                stopping);
+        }
     }
 }

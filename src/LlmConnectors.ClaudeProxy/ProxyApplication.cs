@@ -65,7 +65,6 @@ internal static class ProxyApplication
         services.AddSingleton<ProxyTelemetry>();
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddSingleton<HealthEndpoints>();
-        services.TryAddSingleton<IReadinessCheck, ChatClientReadinessCheck>();
         DefaultChatClient.AddTo(builder);
     }
 
@@ -87,6 +86,7 @@ internal static class ProxyApplication
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            DefaultChatClient.WarmUp(app.Services);
             var options = app.Services.GetRequiredService<IOptions<ClaudeProxyOptions>>().Value;
             var addresses = app.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
             ProxyLog.Started(

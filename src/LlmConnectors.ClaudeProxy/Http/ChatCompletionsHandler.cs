@@ -52,6 +52,7 @@ internal sealed class ChatCompletionsHandler(
             return;
         }
 
+        await AdaptToBackendAsync(request!, context.RequestAborted);
         if (request!.IgnoredParameters.Count > 0)
         {
             var names = string.Join(", ", request.IgnoredParameters);
@@ -153,6 +154,29 @@ internal sealed class ChatCompletionsHandler(
         buffer.Write(EventEnd);
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>The schema that turns <c>json_object</c> into native structured output for a backend that enforces schemas only.</summary>
+    private static readonly JsonElement AnyObjectSchema = JsonDocument.Parse("""{"type":"object"}""").RootElement.Clone();
+
+    /// <summary>
+    /// Fits the request to what the backend honours, asking it through <see cref="IModelCapabilityProvider"/>: <c>json_object</c> becomes
+    /// a schema of any object where only schemas are enforced natively; an output limit the Claude CLI cannot apply is reported as ignored.
+    /// </summary>
+    private async Task AdaptToBackendAsync(MappedRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Options.ResponseFormat is ChatResponseFormatJson { Schema: null } &&
+            chatClient.GetService<IModelCapabilityProvider>() is { } capabilities &&
+            await capabilities.GetModelCapabilitiesAsync(request.Options.ModelId, cancellationToken) is { SupportsJsonObject: false, SupportsJsonSchema: true })
+        {
+            request.Options.ResponseFormat = ChatResponseFormat.ForJsonSchema(AnyObjectSchema, "json_object", "Any JSON object.");
+        }
+
+        if (request.MaxTokensParameter is { } maxTokens && chatClient.GetService<ClaudeCliChatClient>() is not null)
+        {
+            // The CLI has no per-request output limit (CLAUDE_CODE_MAX_OUTPUT_TOKENS is fixed per process): say so instead of pretending.
+            request.IgnoredParameters.Add(maxTokens);
+        }
     }
 
     private static string DescribePrompt(List<ChatMessage> messages)

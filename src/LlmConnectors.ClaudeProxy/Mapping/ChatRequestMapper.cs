@@ -111,6 +111,15 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
             messages.Add(message!);
         }
 
+        var lastTurn = messages.FindLast(m => m.Role != ChatRole.System);
+        if (lastTurn is null || lastTurn.Role != ChatRole.User)
+        {
+            return Fail(ProxyError.BadRequest(
+                "The conversation must end with a user message: Claude answers the last user message (assistant prefill is not supported).",
+                "messages",
+                "invalid_value"));
+        }
+
         var mapped = new MappedRequest(
             request.Model,
             messages,
@@ -118,7 +127,8 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
             request.Stream == true,
             request.Stream == true && request.StreamOptions?.IncludeUsage == true,
             [.. unsupported.Select(u => u.Param)],
-            request.User);
+            request.User,
+            maxTokens is null ? null : request.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens");
         return (mapped, null);
     }
 

@@ -85,7 +85,7 @@ public class AbuseTests
     {
         await using var factory = new ProxyFactory();
         using var client = factory.CreateClient();
-        var messages = string.Join(",", Enumerable.Range(0, 1000).Select(i => $"{{\"role\":\"{(i % 2 == 0 ? "user" : "assistant")}\",\"content\":\"m{i}\"}}"));
+        var messages = string.Join(",", Enumerable.Range(0, 1000).Select(i => $"{{\"role\":\"{(i % 2 == 1 ? "user" : "assistant")}\",\"content\":\"m{i}\"}}"));
 
         var (status, _, _) = await PostJsonAsync(client, $"{{\"model\":\"sonnet\",\"messages\":[{messages}]}}");
 
