@@ -6,6 +6,14 @@ internal static class ClaudeBackends
     public static QuickStartBackend? FromEnvironment()
     {
         var model = Environment.GetEnvironmentVariable("CLAUDE_MODEL") is { Length: > 0 } m ? m : "sonnet";
+        if (Environment.GetEnvironmentVariable("CLAUDE_PROXY_URL") is { Length: > 0 } proxyUrl)
+        {
+            // The proxy's API lives under /v1; CLAUDE_PROXY_API_KEY is read by the client when the proxy has a key.
+            var endpoint = new Uri(proxyUrl.TrimEnd('/').EndsWith("/v1", StringComparison.Ordinal) ? proxyUrl : proxyUrl.TrimEnd('/') + "/v1");
+            var proxy = new ClaudeProxyChatClient(new ClaudeProxyClientOptions { Endpoint = endpoint, ModelId = model });
+            return new QuickStartBackend(proxy, $"Claude proxy ({endpoint})", model);
+        }
+
         var executable = FindClaude();
         if (executable is null)
         {

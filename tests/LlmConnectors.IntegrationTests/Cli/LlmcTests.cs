@@ -149,6 +149,26 @@ public sealed class LlmcTests(SampleBackends backends) : IClassFixture<SampleBac
     }
 
     [Fact]
+    public async Task ChatAndDoctor_RunningProxy_AnswerThroughItAndReportItHealthy()
+    {
+        var (proxy, url) = await backends.StartProxyAsync(TestContext.Current.CancellationToken);
+        await using (proxy)
+        {
+            var environment = SampleBackends.Merge(new Dictionary<string, string?> { ["CLAUDE_PROXY_URL"] = url });
+
+            var chat = await Llmc.RunAsync(environment, "chat", "Through the proxy", "-m", "max/haiku");
+            var doctor = await Llmc.RunAsync(environment, "doctor");
+
+            Assert.True(chat.ExitCode == 0, chat.Describe("llmc chat") + "\n--- proxy ---\n" + proxy.Output);
+            Assert.StartsWith("Hello from claude-haiku", chat.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("ClaudeProxy", chat.StandardError, StringComparison.Ordinal);
+            Assert.True(doctor.ExitCode == 0, doctor.Describe("llmc doctor"));
+            Assert.Contains($"{url}/ healthy", doctor.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("Ready: ClaudeProxy", doctor.StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Chat_NothingConfigured_ExitsWithSetupProblemAndSaysWhatToSet()
     {
         var result = await Llmc.RunAsync(SampleBackends.NothingConfigured, "chat", "Hello");

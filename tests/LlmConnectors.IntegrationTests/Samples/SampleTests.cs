@@ -126,6 +126,24 @@ public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleB
             Assert.Contains("You said: Name the three primary colours.", result.StandardOutput, StringComparison.Ordinal);
             Assert.Contains("OpenAI SDK, streamed: Hello from claude-", result.StandardOutput, StringComparison.Ordinal);
             Assert.Contains("You said: Count to three.", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("ClaudeProxyChatClient (", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("You said: What is the capital of Norway?", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("ClaudeProxyChatClient, streamed: Hello from claude-", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("You said: Say goodbye.", result.StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task QuickStart_ClaudeProxy_AnswersThroughTheRunningProxy()
+    {
+        var (proxy, url) = await backends.StartProxyAsync(TestContext.Current.CancellationToken);
+        await using (proxy)
+        {
+            var result = await Sample.RunAsync("QuickStart", SampleBackends.Merge(new Dictionary<string, string?> { ["CLAUDE_PROXY_URL"] = url }));
+
+            Assert.True(result.ExitCode == 0, result.Describe("QuickStart") + "\n--- proxy ---\n" + proxy.Output);
+            Assert.Contains($"Backend: Claude proxy ({url}/v1)", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("Answer (streamed): Hello from claude-sonnet", result.StandardOutput, StringComparison.Ordinal);
         }
     }
 
