@@ -193,6 +193,16 @@ public sealed class LlmcTests(SampleBackends backends) : IClassFixture<SampleBac
     }
 
     [Fact]
+    public async Task Chat_ProviderRejectsTheRequest_ExitsWithRequestFailedAndTheProvidersMessage()
+    {
+        var result = await Llmc.RunAsync(SampleBackends.Merge(backends.OpenRouterEnvironment), "chat", "Hello", "-m", SampleOpenRouterServer.InvalidModel);
+
+        Assert.True(result.ExitCode == 1, result.Describe("llmc chat"));
+        Assert.Contains("OpenRouter failed (InvalidRequest, HTTP 400)", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("is not a valid model ID", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Llmc_InvalidOptionValue_ExitsWithInvalidArguments()
     {
         var result = await Llmc.RunAsync(SampleBackends.NothingConfigured, "models", "--sort", "popularity");

@@ -22,7 +22,7 @@ namespace LlmConnectors.IntegrationTests.Samples;
 /// and a final usage chunk) and not: a <c>json_schema</c> response format gets a JSON instance of the schema; a
 /// message with an image gets a description of the image's media type and size; otherwise the answer names the
 /// model and repeats the last user message. The model <see cref="UnavailableModel"/> always answers 503, so that
-/// failover can be shown.</item>
+/// failover can be shown; <see cref="InvalidModel"/> always answers 400.</item>
 /// <item><c>GET /api/v1/models</c>: a small catalogue with prices, context lengths and modalities.</item>
 /// <item>A request without <c>Authorization: Bearer {ApiKey}</c> gets OpenRouter's 401 body.</item>
 /// </list>
@@ -31,6 +31,7 @@ internal sealed class SampleOpenRouterServer : IAsyncDisposable
 {
     public const string ApiKey = "sk-or-v1-scripted-test-key";
     public const string UnavailableModel = "scripted/unavailable";
+    public const string InvalidModel = "scripted/invalid";
 
     private readonly WebApplication _app;
 
@@ -87,6 +88,12 @@ internal sealed class SampleOpenRouterServer : IAsyncDisposable
             if (model == UnavailableModel)
             {
                 await WriteErrorAsync(context, 503, "No endpoints available for scripted/unavailable: every provider is down.");
+                return;
+            }
+
+            if (model == InvalidModel)
+            {
+                await WriteErrorAsync(context, 400, $"{InvalidModel} is not a valid model ID");
                 return;
             }
 
