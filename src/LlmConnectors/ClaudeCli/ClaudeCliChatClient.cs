@@ -420,8 +420,12 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             session?.Dispose();
             if (process is not null)
             {
-                await process.DisposeAsync().ConfigureAwait(false);
+                // The kill signal goes out now; reaping the process and removing its directory need not delay the caller.
+                process.Kill();
+                _ = process.DisposeAsync().AsTask();
             }
+
+            _pool.Refill();
         }
     }
 }
