@@ -406,6 +406,31 @@ public sealed class ClaudeCliChatClientTests
     }
 
     [Fact]
+    public async Task GetCliInfoAsync_NoCredentials_ReportsNotLoggedInWithHowToLogIn()
+    {
+        var options = ClaudeCliTestEnvironment.Options(null);
+        options.EnvironmentVariables["ANTHROPIC_API_KEY"] = null;
+        using var client = new ClaudeCliChatClient(options);
+
+        var info = await client.GetCliInfoAsync(Ct);
+
+        Assert.True(info.IsInstalled);
+        Assert.False(info.IsLoggedIn);
+        Assert.Contains("claude auth login", info.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetCliInfoAsync_OtherProgram_SaysItIsNotTheClaudeCli()
+    {
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(null, ClaudeCliTestEnvironment.FakeExecutable("echo 'usage: something else'")));
+
+        var info = await client.GetCliInfoAsync(Ct);
+
+        Assert.False(info.IsInstalled);
+        Assert.Contains("does not look like the Claude Code CLI", info.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetCliInfoAsync_MissingExecutable_SaysHowToInstall()
     {
         using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(null, "/nonexistent/claude"));
