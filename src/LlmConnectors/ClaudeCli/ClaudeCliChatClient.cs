@@ -1,0 +1,444 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using LlmConnectors.ClaudeCli;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LlmConnectors;
+
+/// <summary>
+/// An <see cref="IChatClient"/> that drives the Claude Code CLI (<c>claude</c>) as a subprocess: no shell, the conversation on standard
+/// input as stream-json, no tools unless the host allows them, a bounded number of processes and an optional warm pool.
+/// </summary>
+/// <remarks>
+/// Every request runs in its own process (nothing leaks between requests); cancellation, timeouts, failures and disposal kill the
+/// whole process tree. The system prompt, the JSON schema and a model other than the default travel on standard input as
+/// <c>initialize</c> and <c>apply_flag_settings</c> control requests, so every request can use a pre-started process.
+/// </remarks>
+public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
+{
+    private const string ProviderName = "claude-code";
+    private readonly ClaudeCliOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _slots;
+    private readonly ClaudeCliProcessPool _pool;
+    private readonly ChatClientMetadata _metadata;
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly Polly.ResiliencePipeline _retry;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _reaping = new();
+    private int _waiting;
+    private int _disposed;
+
+    /// <summary>Gets the ids of every CLI process this client started (for tests that check no process survives).</summary>
+    internal System.Collections.Concurrent.ConcurrentQueue<int> StartedProcessIds { get; } = new();
+
+    /// <summary>Initializes a new instance of the <see cref="ClaudeCliChatClient"/> class and, with a warm pool, starts its processes.</summary>
+    /// <param name="options">The settings; copied, later changes have no effect.</param>
+    /// <param name="loggerFactory">The logger factory, if any.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    public ClaudeCliChatClient(ClaudeCliOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        _options = Copy(options);
+        _logger = (ILogger?)loggerFactory?.CreateLogger<ClaudeCliChatClient>() ?? NullLogger.Instance;
+        _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
+        _pool = new ClaudeCliProcessPool(_options, _logger, StartedProcessIds.Enqueue);
+        _metadata = new ChatClientMetadata(ProviderName, null, _options.ModelId);
+        _retry = TransportRetryPipeline.Create(_options.Retry);
+        _pool.Refill();
+    }
+
+    /// <summary>Gets a copy of the settings this client runs with.</summary>
+    public ClaudeCliOptions Options => Copy(_options);
+
+    /// <summary>Gets the number of requests waiting for a free slot.</summary>
+    public int QueueLength => Volatile.Read(ref _waiting);
+
+    /// <summary>Gets the number of pre-started processes waiting for a request.</summary>
+    public int WarmProcessCount => _pool.IdleCount;
+
+    /// <summary>Waits until the warm pool holds <see cref="ClaudeCliOptions.WarmPoolSize"/> started processes.</summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the pool is full.</returns>
+    public Task WarmUpAsync(CancellationToken cancellationToken = default) => _pool.WaitFilledAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var request = ClaudeCliRequest.Create(messages, options, _options);
+        await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
+        ChatResponseUpdate final;
+        try
+        {
+            final = await _retry.ExecuteAsync(
+                async token =>
+                {
+                    ChatResponseUpdate? last = null;
+                    await foreach (var update in RunProcessAsync(request, streaming: false, token).ConfigureAwait(false))
+                    {
+                        last = update;
+                    }
+
+                    return last!;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = _slots.Release();
+        }
+
+        var message = new ChatMessage(ChatRole.Assistant, [.. final.Contents.Where(c => c is not UsageContent)])
+        {
+            MessageId = final.MessageId,
+        };
+        return new ChatResponse(message)
+        {
+            ResponseId = final.ResponseId,
+            ModelId = final.ModelId,
+            FinishReason = final.FinishReason,
+            CreatedAt = final.CreatedAt,
+            Usage = final.Contents.OfType<UsageContent>().FirstOrDefault()?.Details,
+            AdditionalProperties = final.AdditionalProperties,
+        };
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return StreamAsync(messages, options, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(ChatClientMetadata))
+        {
+            return _metadata;
+        }
+
+        if (serviceType == typeof(ClaudeCliOptions))
+        {
+            return Options;
+        }
+
+        return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<ModelCapabilities?> GetModelCapabilitiesAsync(string? modelId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<ModelCapabilities?>(new ModelCapabilities
+        {
+            ModelId = modelId ?? _options.ModelId ?? "default",
+            SupportsImages = true,
+            SupportsFiles = true,
+            SupportsJsonObject = false,
+            SupportsJsonSchema = true,
+            SupportsTools = false,
+        });
+
+    /// <summary>
+    /// Finds out whether the CLI is installed (<c>claude --version</c>) and has credentials (<c>claude auth status --json</c>), without
+    /// calling the model, with the same executable, environment and configuration directory as the requests.
+    /// </summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>What was found; <see cref="ClaudeCliInfo.Problem"/> says what to do when something is missing.</returns>
+    public async Task<ClaudeCliInfo> GetCliInfoAsync(CancellationToken cancellationToken = default)
+    {
+        var version = await RunToolAsync(["--version"], cancellationToken).ConfigureAwait(false);
+        if (version.Error is { } notFound)
+        {
+            return new ClaudeCliInfo { ExecutablePath = _options.ExecutablePath, Problem = $"The Claude Code CLI '{_options.ExecutablePath}' cannot be started ({notFound}). {ClaudeCliErrors.InstallHint}" };
+        }
+
+        var versionText = version.Output.Trim().Split(' ', 2)[0];
+        if (version.ExitCode != 0 || versionText.Length == 0 || !char.IsDigit(versionText[0]))
+        {
+            return new ClaudeCliInfo { ExecutablePath = _options.ExecutablePath, Problem = $"'{_options.ExecutablePath} --version' exited with code {version.ExitCode} and printed '{version.Output.Trim()}'; it does not look like the Claude Code CLI. {ClaudeCliErrors.InstallHint}" };
+        }
+
+        var status = await RunToolAsync(["auth", "status", "--json"], cancellationToken).ConfigureAwait(false);
+        bool? loggedIn = null;
+        string? method = null;
+        try
+        {
+            using var document = JsonDocument.Parse(status.Output);
+            loggedIn = document.RootElement.TryGetProperty("loggedIn", out var l) && l.ValueKind == JsonValueKind.True;
+            method = document.RootElement.TryGetProperty("authMethod", out var m) ? m.GetString() : null;
+        }
+        catch (JsonException)
+        {
+        }
+
+        return new ClaudeCliInfo
+        {
+            ExecutablePath = _options.ExecutablePath,
+            IsInstalled = true,
+            Version = versionText,
+            IsLoggedIn = loggedIn,
+            AuthMethod = method,
+            Problem = loggedIn == false ? $"The Claude Code CLI is not logged in. {ClaudeCliErrors.LoginHint}" : null,
+        };
+    }
+
+    /// <summary>Kills every pooled process; requests still running have their processes killed as they end.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _disposing.Cancel();
+        _pool.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+        // Killed request processes are reaped in the background; let that finish so their temporary directories are removed.
+        try
+        {
+            _ = Task.WhenAll(_reaping.Keys).Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // Reaping is best effort: the processes were killed already.
+        }
+        _disposing.Dispose();
+    }
+
+    private static ClaudeCliOptions Copy(ClaudeCliOptions source)
+    {
+        var copy = new ClaudeCliOptions
+        {
+            ExecutablePath = source.ExecutablePath,
+            ModelId = source.ModelId,
+            WorkingDirectory = source.WorkingDirectory,
+            ConfigDirectory = source.ConfigDirectory,
+            RequestTimeout = source.RequestTimeout,
+            MaxConcurrency = source.MaxConcurrency,
+            MaxQueueLength = source.MaxQueueLength,
+            WarmPoolSize = source.WarmPoolSize,
+            PermissionMode = source.PermissionMode,
+            MaxTurns = source.MaxTurns,
+        };
+        copy.Retry.Enabled = source.Retry.Enabled;
+        copy.Retry.MaxRetryAttempts = source.Retry.MaxRetryAttempts;
+        copy.Retry.BaseDelay = source.Retry.BaseDelay;
+        copy.Retry.MaxDelay = source.Retry.MaxDelay;
+        copy.Retry.UseJitter = source.Retry.UseJitter;
+        copy.Retry.HonorRetryAfter = source.Retry.HonorRetryAfter;
+        foreach (var pair in source.EnvironmentVariables)
+        {
+            copy.EnvironmentVariables[pair.Key] = pair.Value;
+        }
+
+        foreach (var tool in source.AllowedTools)
+        {
+            copy.AllowedTools.Add(tool);
+        }
+
+        foreach (var argument in source.AdditionalArguments)
+        {
+            copy.AdditionalArguments.Add(argument);
+        }
+
+        return copy;
+    }
+
+    private async Task<(int ExitCode, string Output, string? Error)> RunToolAsync(string[] arguments, CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo(_options.ExecutablePath)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        if (!string.IsNullOrEmpty(_options.ConfigDirectory))
+        {
+            startInfo.Environment["CLAUDE_CONFIG_DIR"] = _options.ConfigDirectory;
+        }
+
+        startInfo.Environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
+        foreach (var (name, value) in _options.EnvironmentVariables)
+        {
+            if (value is null)
+            {
+                _ = startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(startInfo) ?? throw new InvalidOperationException("Process.Start returned null.");
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return (-1, string.Empty, e.Message);
+        }
+
+        using (process)
+        {
+            process.StandardInput.Close();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            try
+            {
+                var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+                var error = process.StandardError.ReadToEndAsync(timeout.Token);
+                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                return (process.ExitCode, await output.ConfigureAwait(false) + await error.ConfigureAwait(false), null);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                process.Kill(entireProcessTree: true);
+                return (-1, string.Empty, "it did not answer within 30 seconds");
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+        }
+    }
+
+    private async Task AcquireSlotAsync(CancellationToken cancellationToken)
+    {
+        if (_slots.Wait(0, CancellationToken.None))
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _waiting) > _options.MaxQueueLength)
+        {
+            _ = Interlocked.Decrement(ref _waiting);
+            throw ClaudeCliErrors.QueueFull(_options.MaxConcurrency, _options.MaxQueueLength);
+        }
+
+        try
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var request = ClaudeCliRequest.Create(messages, options, _options);
+        await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
+        IAsyncEnumerator<ChatResponseUpdate>? enumerator = null;
+        try
+        {
+            // Retried only until the first update arrives: after that the caller has seen output.
+            var first = await _retry.ExecuteAsync(
+                async token =>
+                {
+                    var attempt = RunProcessAsync(request, streaming: true, token).GetAsyncEnumerator(token);
+                    try
+                    {
+                        _ = await attempt.MoveNextAsync().ConfigureAwait(false);
+                        enumerator = attempt;
+                        return attempt.Current;
+                    }
+                    catch
+                    {
+                        await attempt.DisposeAsync().ConfigureAwait(false);
+                        throw;
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+            yield return first;
+            while (await enumerator!.MoveNextAsync().ConfigureAwait(false))
+            {
+                yield return enumerator.Current;
+            }
+        }
+        finally
+        {
+            if (enumerator is not null)
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _ = _slots.Release();
+        }
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> RunProcessAsync(ClaudeCliRequest request, bool streaming, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ClaudeCliProcess? process = null;
+        ClaudeCliSession? session = null;
+        try
+        {
+            var warm = true;
+            process = _pool.TryTake();
+            if (process is null)
+            {
+                warm = false;
+                try
+                {
+                    process = ClaudeCliProcess.Start(_options);
+                    StartedProcessIds.Enqueue(process.Id);
+                }
+                catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException or DirectoryNotFoundException)
+                {
+                    throw ClaudeCliErrors.NotInstalled(_options.ExecutablePath, e);
+                }
+            }
+
+            ClaudeCliLog.RequestStarted(_logger, process.Id, warm, request.ModelId);
+            session = new ClaudeCliSession(process, request, _options, _logger, warm, streaming, cancellationToken, _disposing.Token);
+            await session.SendAsync().ConfigureAwait(false);
+            while (await session.ReadAsync().ConfigureAwait(false) is { } update)
+            {
+                yield return update;
+            }
+        }
+        finally
+        {
+            session?.Dispose();
+            if (process is not null)
+            {
+                // The kill signal goes out now; reaping the process and removing its directory need not delay the caller.
+                process.Kill();
+                var reaping = process.DisposeAsync().AsTask();
+                _ = _reaping.TryAdd(reaping, 0);
+                _ = reaping.ContinueWith(t => _reaping.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            _pool.Refill();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace LlmConnectors.ClaudeCli;
+
+/// <summary>
+/// Keeps <see cref="ClaudeCliOptions.WarmPoolSize"/> CLI processes started and waiting on standard input. All of them share the same
+/// start-up flags (per-request settings travel on standard input), so every request can take one.
+/// </summary>
+internal sealed class ClaudeCliProcessPool : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+    private readonly ClaudeCliOptions _options;
+    private readonly ILogger _logger;
+    private readonly Action<int> _started;
+    private readonly ConcurrentQueue<ClaudeCliProcess> _idle = new();
+    private readonly Lock _lock = new();
+    private int _starting;
+    private bool _disposed;
+    private TaskCompletionSource _filled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ClaudeCliProcessPool(ClaudeCliOptions options, ILogger logger, Action<int> started)
+    {
+        _started = started;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Gets the number of started processes waiting for a request.</summary>
+    public int IdleCount => _idle.Count;
+
+    /// <summary>
+    /// Takes a live started process, if one is waiting. The caller calls <see cref="Refill"/> when its request ends: a CLI start-up
+    /// costs about one CPU-second, which would otherwise compete with the request the process was taken for.
+    /// </summary>
+    /// <returns>The process, or <see langword="null"/> when the pool is empty.</returns>
+    public ClaudeCliProcess? TryTake()
+    {
+        ClaudeCliProcess? taken = null;
+        while (_idle.TryDequeue(out var process))
+        {
+            if (!process.HasExited)
+            {
+                taken = process;
+                break;
+            }
+
+            _ = process.DisposeAsync().AsTask();
+        }
+
+        return taken;
+    }
+
+    /// <summary>Starts processes in the background until the pool holds <see cref="ClaudeCliOptions.WarmPoolSize"/>.</summary>
+    public void Refill()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            while (_idle.Count + _starting < _options.WarmPoolSize)
+            {
+                _starting++;
+                _ = Task.Run(StartOne);
+            }
+        }
+    }
+
+    /// <summary>Waits until the pool is full (or a start failed).</summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the pool is full.</returns>
+    public async Task WaitFilledAsync(CancellationToken cancellationToken)
+    {
+        Refill();
+        while (_idle.Count < _options.WarmPoolSize)
+        {
+            Task filled;
+            lock (_lock)
+            {
+                if (_idle.Count >= _options.WarmPoolSize || _disposed)
+                {
+                    return;
+                }
+
+                filled = _filled.Task;
+            }
+
+            await filled.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Kills every waiting process.</summary>
+    /// <returns>A task that completes when they are gone.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+        }
+
+        while (_idle.TryDequeue(out var process))
+        {
+            await process.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartOne()
+    {
+        ClaudeCliProcess? process = null;
+        try
+        {
+            process = ClaudeCliProcess.Start(_options);
+            _started(process.Id);
+            using var timeout = new CancellationTokenSource(ReadyTimeout);
+            if (!await process.WaitReadyAsync(timeout.Token).ConfigureAwait(false))
+            {
+                throw new IOException($"The Claude CLI process {process.Id} exited during start-up. {process.StandardErrorTail}");
+            }
+
+            ClaudeCliLog.PoolProcessStarted(_logger, process.Id);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException or OperationCanceledException)
+        {
+            ClaudeCliLog.PoolStartFailed(_logger, e);
+            if (process is not null)
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+                process = null;
+            }
+        }
+
+        bool disposed;
+        TaskCompletionSource filled;
+        lock (_lock)
+        {
+            _starting--;
+            disposed = _disposed;
+            if (process is not null && !disposed)
+            {
+                _idle.Enqueue(process);
+            }
+
+            filled = _filled;
+            _filled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        _ = filled.TrySetResult();
+        if (process is not null && disposed)
+        {
+            await process.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace LlmConnectors.ClaudeCli;
+
+/// <summary>One request, split into what the CLI takes: the system prompt, the history, the final user message, the schema, the model.</summary>
+internal sealed class ClaudeCliRequest
+{
+    private ClaudeCliRequest(IReadOnlyList<string> systemPrompt, IReadOnlyList<ChatMessage> history, ChatMessage last, JsonElement? jsonSchema, string? modelId)
+    {
+        SystemPrompt = systemPrompt;
+        History = history;
+        Last = last;
+        JsonSchema = jsonSchema;
+        ModelId = modelId;
+    }
+
+    /// <summary>Gets the text of the system messages, one entry per message.</summary>
+    public IReadOnlyList<string> SystemPrompt { get; }
+
+    /// <summary>Gets the earlier user and assistant messages, in order (tool messages count as user messages).</summary>
+    public IReadOnlyList<ChatMessage> History { get; }
+
+    /// <summary>Gets the final user message, which starts the turn.</summary>
+    public ChatMessage Last { get; }
+
+    /// <summary>Gets the JSON schema of structured output, when <c>ChatOptions.ResponseFormat</c> carries one.</summary>
+    public JsonElement? JsonSchema { get; }
+
+    /// <summary>Gets the model of this request, when set by the request or the client's default.</summary>
+    public string? ModelId { get; }
+
+    /// <summary>Splits a conversation.</summary>
+    /// <param name="messages">The caller's messages (not modified).</param>
+    /// <param name="options">The caller's options (not modified).</param>
+    /// <param name="clientOptions">The client settings.</param>
+    /// <returns>The request.</returns>
+    /// <exception cref="ArgumentException">The conversation is empty or does not end with a user message.</exception>
+    public static ClaudeCliRequest Create(IEnumerable<ChatMessage> messages, ChatOptions? options, ClaudeCliOptions clientOptions)
+    {
+        var system = new List<string>();
+        var conversation = new List<ChatMessage>();
+        foreach (var message in messages)
+        {
+            ArgumentNullException.ThrowIfNull(message, nameof(messages));
+            if (message.Role == ChatRole.System)
+            {
+                var text = message.Text;
+                if (!string.IsNullOrEmpty(text))
+                {
+                    system.Add(text);
+                }
+            }
+            else if (StreamJsonInput.HasContent(message))
+            {
+                conversation.Add(message.Role == ChatRole.Assistant ? message : message.Role == ChatRole.User ? message : new ChatMessage(ChatRole.User, message.Contents));
+            }
+        }
+
+        if (conversation.Count == 0 || conversation[^1].Role != ChatRole.User)
+        {
+            throw new ArgumentException(
+                "The conversation must end with a user message that has text, an image or a PDF; the Claude CLI answers the last user message.",
+                nameof(messages));
+        }
+
+        JsonElement? schema = options?.ResponseFormat is ChatResponseFormatJson { Schema: { } s } ? s : null;
+        var model = string.IsNullOrEmpty(options?.ModelId) ? clientOptions.ModelId : options.ModelId;
+        return new ClaudeCliRequest(system, conversation[..^1], conversation[^1], schema, string.IsNullOrEmpty(model) ? null : model);
+    }
+}

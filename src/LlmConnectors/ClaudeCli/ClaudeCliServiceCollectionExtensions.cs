@@ -1,0 +1,132 @@
+using System.Globalization;
+using LlmConnectors;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers <see cref="ClaudeCliChatClient"/> in a service collection.</summary>
+public static class ClaudeCliServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a singleton <see cref="ClaudeCliChatClient"/> (also as <see cref="IChatClient"/>, unless one is registered) bound to a
+    /// configuration section (usually <c>ClaudeCli</c>); the settings are validated when the host starts.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The section holding the <see cref="ClaudeCliOptions"/> settings.</param>
+    /// <param name="configure">Further changes applied after binding.</param>
+    /// <returns>The services.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
+    public static IServiceCollection AddClaudeCliChatClient(this IServiceCollection services, IConfiguration configuration, Action<ClaudeCliOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var prefix = configuration is IConfigurationSection section ? section.Path : "ClaudeCli";
+        return AddCore(services, prefix, options =>
+        {
+            Bind(configuration, options, prefix);
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>
+    /// Registers a singleton <see cref="ClaudeCliChatClient"/> (also as <see cref="IChatClient"/>, unless one is registered) configured
+    /// in code; the settings are validated when the host starts.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The services.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
+    public static IServiceCollection AddClaudeCliChatClient(this IServiceCollection services, Action<ClaudeCliOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, "ClaudeCli", configure);
+    }
+
+    private static IServiceCollection AddCore(IServiceCollection services, string prefix, Action<ClaudeCliOptions> configure)
+    {
+        _ = services.AddOptions<ClaudeCliOptions>()
+            .Configure(configure)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClaudeCliOptions>>(new Validator(prefix)));
+        services.TryAddSingleton(sp => new ClaudeCliChatClient(sp.GetRequiredService<IOptions<ClaudeCliOptions>>().Value, sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<ClaudeCliChatClient>());
+        return services;
+    }
+
+    private static void Bind(IConfiguration configuration, ClaudeCliOptions options, string prefix)
+    {
+        options.ExecutablePath = configuration[nameof(ClaudeCliOptions.ExecutablePath)] is { Length: > 0 } path ? path : options.ExecutablePath;
+        options.ModelId = configuration[nameof(ClaudeCliOptions.ModelId)] ?? options.ModelId;
+        options.WorkingDirectory = configuration[nameof(ClaudeCliOptions.WorkingDirectory)] ?? options.WorkingDirectory;
+        options.ConfigDirectory = configuration[nameof(ClaudeCliOptions.ConfigDirectory)] ?? options.ConfigDirectory;
+        options.PermissionMode = configuration[nameof(ClaudeCliOptions.PermissionMode)] ?? options.PermissionMode;
+        options.MaxConcurrency = Int(configuration, nameof(ClaudeCliOptions.MaxConcurrency), prefix) ?? options.MaxConcurrency;
+        options.MaxQueueLength = Int(configuration, nameof(ClaudeCliOptions.MaxQueueLength), prefix) ?? options.MaxQueueLength;
+        options.WarmPoolSize = Int(configuration, nameof(ClaudeCliOptions.WarmPoolSize), prefix) ?? options.WarmPoolSize;
+        options.MaxTurns = Int(configuration, nameof(ClaudeCliOptions.MaxTurns), prefix) ?? options.MaxTurns;
+        var retry = configuration.GetSection(nameof(ClaudeCliOptions.Retry));
+        options.Retry.Enabled = Bool(retry, nameof(TransportRetryOptions.Enabled), prefix + ":Retry") ?? options.Retry.Enabled;
+        options.Retry.UseJitter = Bool(retry, nameof(TransportRetryOptions.UseJitter), prefix + ":Retry") ?? options.Retry.UseJitter;
+        options.Retry.HonorRetryAfter = Bool(retry, nameof(TransportRetryOptions.HonorRetryAfter), prefix + ":Retry") ?? options.Retry.HonorRetryAfter;
+        options.Retry.MaxRetryAttempts = Int(retry, nameof(TransportRetryOptions.MaxRetryAttempts), prefix + ":Retry") ?? options.Retry.MaxRetryAttempts;
+        options.Retry.BaseDelay = Time(retry, nameof(TransportRetryOptions.BaseDelay), prefix + ":Retry") ?? options.Retry.BaseDelay;
+        options.Retry.MaxDelay = Time(retry, nameof(TransportRetryOptions.MaxDelay), prefix + ":Retry") ?? options.Retry.MaxDelay;
+        options.RequestTimeout = Time(configuration, nameof(ClaudeCliOptions.RequestTimeout), prefix) ?? options.RequestTimeout;
+
+        foreach (var child in configuration.GetSection(nameof(ClaudeCliOptions.EnvironmentVariables)).GetChildren())
+        {
+            options.EnvironmentVariables[child.Key] = child.Value;
+        }
+
+        foreach (var child in configuration.GetSection(nameof(ClaudeCliOptions.AllowedTools)).GetChildren())
+        {
+            if (!string.IsNullOrEmpty(child.Value))
+            {
+                options.AllowedTools.Add(child.Value);
+            }
+        }
+
+        foreach (var child in configuration.GetSection(nameof(ClaudeCliOptions.AdditionalArguments)).GetChildren())
+        {
+            if (child.Value is not null)
+            {
+                options.AdditionalArguments.Add(child.Value);
+            }
+        }
+    }
+
+    private static int? Int(IConfiguration configuration, string name, string prefix) => configuration[name] switch
+    {
+        null or "" => null,
+        var text when int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) => value,
+        var text => throw new OptionsValidationException(nameof(ClaudeCliOptions), typeof(ClaudeCliOptions), [$"{prefix}:{name} is '{text}'; it must be a whole number."]),
+    };
+
+    private static bool? Bool(IConfiguration configuration, string name, string prefix) => configuration[name] switch
+    {
+        null or "" => null,
+        var text when bool.TryParse(text, out var value) => value,
+        var text => throw new OptionsValidationException(nameof(ClaudeCliOptions), typeof(ClaudeCliOptions), [$"{prefix}:{name} is '{text}'; it must be true or false."]),
+    };
+
+    private static TimeSpan? Time(IConfiguration configuration, string name, string prefix) => configuration[name] switch
+    {
+        null or "" => null,
+        var text when TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) => value,
+        var text => throw new OptionsValidationException(nameof(ClaudeCliOptions), typeof(ClaudeCliOptions), [$"{prefix}:{name} is '{text}'; write a time span such as 00:10:00."]),
+    };
+
+    private sealed class Validator(string prefix) : IValidateOptions<ClaudeCliOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ClaudeCliOptions options)
+        {
+            var errors = options.Validate(prefix);
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

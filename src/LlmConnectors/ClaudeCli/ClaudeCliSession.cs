@@ -1,0 +1,353 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace LlmConnectors.ClaudeCli;
+
+/// <summary>
+/// One request in one process: writes the conversation on standard input and turns standard output into updates. Every failure
+/// becomes a <see cref="ClaudeCliException"/>; the caller kills the process when done.
+/// </summary>
+internal sealed class ClaudeCliSession : IDisposable
+{
+    private readonly ClaudeCliProcess _process;
+    private readonly ClaudeCliRequest _request;
+    private readonly ClaudeCliOptions _options;
+    private readonly ILogger _logger;
+    private readonly bool _warm;
+    private readonly bool _streaming;
+    private readonly CancellationToken _callerToken;
+    private readonly CancellationTokenSource _timeout;
+    private readonly CancellationTokenSource _linked;
+    private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
+    private ClaudeCliErrors.AssistantError? _assistantError;
+    private string? _messageId;
+    private string? _model;
+    private bool _done;
+
+    public ClaudeCliSession(ClaudeCliProcess process, ClaudeCliRequest request, ClaudeCliOptions options, ILogger logger, bool warm, bool streaming, CancellationToken callerToken, CancellationToken disposingToken)
+    {
+        _process = process;
+        _request = request;
+        _options = options;
+        _logger = logger;
+        _warm = warm;
+        _streaming = streaming;
+        _callerToken = callerToken;
+        _timeout = new CancellationTokenSource(options.RequestTimeout);
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _timeout.Token, disposingToken);
+    }
+
+    /// <summary>Writes the system prompt, schema, model, history and the final user message, then closes standard input.</summary>
+    /// <returns>A task that completes when everything is written.</returns>
+    public Task SendAsync() => GuardAsync(async token =>
+    {
+        await _process.WriteLineAsync(StreamJsonInput.Initialize("init", _request.SystemPrompt, _request.JsonSchema), token).ConfigureAwait(false);
+        await ExpectControlResponseAsync("init", token).ConfigureAwait(false);
+        if (_request.ModelId is { } model && !string.Equals(model, _process.StartModel, StringComparison.Ordinal))
+        {
+            await _process.WriteLineAsync(StreamJsonInput.SetModel("model", model), token).ConfigureAwait(false);
+            await ExpectControlResponseAsync("model", token).ConfigureAwait(false);
+        }
+
+        foreach (var message in _request.History)
+        {
+            if (message.Role == ChatRole.Assistant)
+            {
+                // Appended to the transcript as it is read; user lines queue, so each user line is acknowledged before the next line.
+                await _process.WriteLineAsync(StreamJsonInput.Assistant(message), token).ConfigureAwait(false);
+            }
+            else
+            {
+                await _process.WriteLineAsync(StreamJsonInput.User(message, query: false), token).ConfigureAwait(false);
+                await ExpectResultAsync(token).ConfigureAwait(false);
+            }
+        }
+
+        await _process.WriteLineAsync(StreamJsonInput.User(_request.Last, query: true), token).ConfigureAwait(false);
+        _process.CloseInput();
+        return true;
+    });
+
+    /// <summary>Reads until the next update: a text delta (streaming) or the final update with the result.</summary>
+    /// <returns>The update, or <see langword="null"/> after the final one.</returns>
+    public async Task<ChatResponseUpdate?> ReadAsync()
+    {
+        if (_done)
+        {
+            return null;
+        }
+
+        return await GuardAsync(async token =>
+        {
+            while (true)
+            {
+                using var document = await ReadJsonAsync(token).ConfigureAwait(false);
+                var root = document.RootElement;
+                switch (Type(root))
+                {
+                    case "stream_event" when root.TryGetProperty("event", out var ev):
+                        if (Type(ev) == "content_block_delta" && _streaming && _request.JsonSchema is null
+                            && ev.TryGetProperty("delta", out var delta) && Type(delta) == "text_delta"
+                            && delta.TryGetProperty("text", out var text) && text.GetString() is { Length: > 0 } chunk)
+                        {
+                            return new ChatResponseUpdate(ChatRole.Assistant, chunk) { ResponseId = _messageId, MessageId = _messageId, ModelId = _model };
+                        }
+
+                        break;
+                    case "result":
+                        if (IsError(root))
+                        {
+                            throw ClaudeCliErrors.FromResult(root, _assistantError, _process, _request.ModelId);
+                        }
+
+                        _done = true;
+                        ClaudeCliLog.RequestFinished(_logger, _process.Id, _stopwatch.ElapsedMilliseconds);
+                        return BuildFinal(root);
+                    default:
+                        break;
+                }
+            }
+        }).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _linked.Dispose();
+        _timeout.Dispose();
+    }
+
+    private static string? Type(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+
+    private static bool IsError(JsonElement result) =>
+        (result.TryGetProperty("is_error", out var e) && e.ValueKind == JsonValueKind.True)
+        || (result.TryGetProperty("api_error_status", out var s) && s.ValueKind == JsonValueKind.Number);
+
+    private static long? Long(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : null;
+
+    private ChatResponseUpdate BuildFinal(JsonElement result)
+    {
+        var contents = new List<AIContent>();
+        string? text = null;
+        if (_request.JsonSchema is not null && result.TryGetProperty("structured_output", out var structured) && structured.ValueKind is not JsonValueKind.Null and not JsonValueKind.Undefined)
+        {
+            text = structured.GetRawText();
+        }
+        else if (!_streaming || _request.JsonSchema is not null)
+        {
+            text = result.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        }
+
+        if (!string.IsNullOrEmpty(text))
+        {
+            contents.Add(new TextContent(text));
+        }
+
+        var properties = new AdditionalPropertiesDictionary { [ClaudeCliPropertyNames.WarmStart] = _warm };
+        if (result.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+        {
+            var input = Long(usage, "input_tokens") ?? 0;
+            var cacheRead = Long(usage, "cache_read_input_tokens") ?? 0;
+            var cacheCreation = Long(usage, "cache_creation_input_tokens") ?? 0;
+            var output = Long(usage, "output_tokens") ?? 0;
+            var details = new UsageDetails
+            {
+                InputTokenCount = input + cacheRead + cacheCreation,
+                CachedInputTokenCount = cacheRead,
+                OutputTokenCount = output,
+                TotalTokenCount = input + cacheRead + cacheCreation + output,
+                AdditionalCounts = new() { [ClaudeCliPropertyNames.CacheCreationInputTokens] = cacheCreation },
+            };
+            contents.Add(new UsageContent(details));
+            properties[ClaudeCliPropertyNames.CacheCreationInputTokens] = cacheCreation;
+        }
+
+        if (result.TryGetProperty("total_cost_usd", out var cost) && cost.ValueKind == JsonValueKind.Number)
+        {
+            properties[ClaudeCliPropertyNames.TotalCostUsd] = cost.GetDouble();
+        }
+
+        var sessionId = result.TryGetProperty("session_id", out var session) ? session.GetString() : null;
+        if (sessionId is not null)
+        {
+            properties[ClaudeCliPropertyNames.SessionId] = sessionId;
+        }
+
+        if (Long(result, "duration_ms") is { } duration)
+        {
+            properties[ClaudeCliPropertyNames.DurationMs] = duration;
+        }
+
+        if (Long(result, "duration_api_ms") is { } apiDuration)
+        {
+            properties[ClaudeCliPropertyNames.DurationApiMs] = apiDuration;
+        }
+
+        if (Long(result, "num_turns") is { } turns)
+        {
+            properties[ClaudeCliPropertyNames.NumTurns] = (int)turns;
+        }
+
+        var model = _model;
+        if (result.TryGetProperty("modelUsage", out var modelUsage) && modelUsage.ValueKind == JsonValueKind.Object)
+        {
+            var costs = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var entry in modelUsage.EnumerateObject())
+            {
+                costs[entry.Name] = entry.Value.TryGetProperty("costUSD", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : 0;
+                model ??= entry.Name;
+            }
+
+            if (costs.Count > 0)
+            {
+                properties[ClaudeCliPropertyNames.ModelUsage] = costs;
+                model = costs.Keys.First();
+            }
+        }
+
+        var stopReason = result.TryGetProperty("stop_reason", out var stop) && stop.ValueKind == JsonValueKind.String ? stop.GetString() : null;
+        return new ChatResponseUpdate(ChatRole.Assistant, contents)
+        {
+            ResponseId = _messageId ?? sessionId,
+            MessageId = _messageId,
+            ModelId = model,
+            CreatedAt = DateTimeOffset.UtcNow,
+            FinishReason = stopReason switch
+            {
+                "end_turn" or "stop_sequence" or "tool_use" => ChatFinishReason.Stop,
+                "max_tokens" => ChatFinishReason.Length,
+                "refusal" => ChatFinishReason.ContentFilter,
+                null => ChatFinishReason.Stop,
+                _ => new ChatFinishReason(stopReason),
+            },
+            AdditionalProperties = properties,
+        };
+    }
+
+    private async Task<JsonDocument> ReadJsonAsync(CancellationToken token)
+    {
+        while (true)
+        {
+            var line = await _process.ReadLineAsync(token).ConfigureAwait(false);
+            if (line is null)
+            {
+                _ = await _process.WaitForExitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                throw ClaudeCliErrors.Exited(_process);
+            }
+
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            ClaudeCliLog.OutputLine(_logger, _process.Id, line);
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(line);
+            }
+            catch (JsonException)
+            {
+                throw ClaudeCliErrors.NotJson(line, _process);
+            }
+
+            var root = document.RootElement;
+            if (Type(root) == "assistant" && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+            {
+                string? text = null;
+                if (root.TryGetProperty("message", out var message) && message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
+                {
+                    text = string.Concat(content.EnumerateArray().Where(b => Type(b) == "text").Select(b => b.GetProperty("text").GetString()));
+                }
+
+                _assistantError = new(
+                    error.GetString(),
+                    root.TryGetProperty("api_error_status", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt32() : null,
+                    root.TryGetProperty("api_error_type", out var t) ? t.GetString() : null,
+                    text);
+            }
+            else if (Type(root) == "stream_event" && root.TryGetProperty("event", out var ev) && Type(ev) == "message_start"
+                && ev.TryGetProperty("message", out var started))
+            {
+                _messageId = started.TryGetProperty("id", out var id) ? id.GetString() : _messageId;
+                _model = started.TryGetProperty("model", out var model) ? model.GetString() : _model;
+            }
+
+            return document;
+        }
+    }
+
+    private async Task ExpectControlResponseAsync(string requestId, CancellationToken token)
+    {
+        while (true)
+        {
+            using var document = await ReadJsonAsync(token).ConfigureAwait(false);
+            var root = document.RootElement;
+            var type = Type(root);
+            if (type == "result" && IsError(root))
+            {
+                throw ClaudeCliErrors.FromResult(root, _assistantError, _process, _request.ModelId);
+            }
+
+            if (type == "control_response" && root.TryGetProperty("response", out var response)
+                && response.TryGetProperty("request_id", out var id) && id.GetString() == requestId)
+            {
+                if (response.TryGetProperty("subtype", out var subtype) && subtype.GetString() == "success")
+                {
+                    return;
+                }
+
+                var error = response.TryGetProperty("error", out var e) ? e.ToString() : "no details";
+                throw ClaudeCliErrors.Protocol($"the '{requestId}' control request was refused ({error}); this CLI version may be too old, update it with 'claude update'", _process);
+            }
+        }
+    }
+
+    private async Task ExpectResultAsync(CancellationToken token)
+    {
+        while (true)
+        {
+            using var document = await ReadJsonAsync(token).ConfigureAwait(false);
+            var root = document.RootElement;
+            if (Type(root) == "result")
+            {
+                if (IsError(root))
+                {
+                    throw ClaudeCliErrors.FromResult(root, _assistantError, _process, _request.ModelId);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private async Task<T> GuardAsync<T>(Func<CancellationToken, Task<T>> operation)
+    {
+        try
+        {
+            return await operation(_linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_timeout.IsCancellationRequested && !_callerToken.IsCancellationRequested)
+        {
+            _process.Kill();
+            var timeout = ClaudeCliErrors.Timeout(_options.RequestTimeout, _process);
+            ClaudeCliLog.RequestFailed(_logger, _process.Id, timeout.Kind, null);
+            throw timeout;
+        }
+        catch (IOException e)
+        {
+            _ = await _process.WaitForExitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            var exited = ClaudeCliErrors.Exited(_process, e);
+            ClaudeCliLog.RequestFailed(_logger, _process.Id, exited.Kind, null);
+            throw exited;
+        }
+        catch (ClaudeCliException e)
+        {
+            ClaudeCliLog.RequestFailed(_logger, _process.Id, e.Kind, (int?)e.StatusCode);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace LlmConnectors.ClaudeCli;
+
+/// <summary>Builds the stream-json lines the CLI reads on standard input (AOT-safe: <see cref="Utf8JsonWriter"/>, no reflection).</summary>
+internal static class StreamJsonInput
+{
+    /// <summary>The <c>initialize</c> control request: the system prompt and the JSON schema of this request.</summary>
+    public static byte[] Initialize(string requestId, IReadOnlyList<string> systemPrompt, JsonElement? jsonSchema) => Write(w =>
+    {
+        w.WriteString("type", "control_request");
+        w.WriteString("request_id", requestId);
+        w.WriteStartObject("request");
+        w.WriteString("subtype", "initialize");
+        w.WriteStartArray("systemPrompt");
+        foreach (var part in systemPrompt)
+        {
+            w.WriteStringValue(part);
+        }
+
+        w.WriteEndArray();
+        if (jsonSchema is { } schema)
+        {
+            w.WritePropertyName("jsonSchema");
+            schema.WriteTo(w);
+        }
+
+        w.WriteEndObject();
+    });
+
+    /// <summary>The <c>apply_flag_settings</c> control request that switches the model without a validation call to the API.</summary>
+    public static byte[] SetModel(string requestId, string model) => Write(w =>
+    {
+        w.WriteString("type", "control_request");
+        w.WriteString("request_id", requestId);
+        w.WriteStartObject("request");
+        w.WriteString("subtype", "apply_flag_settings");
+        w.WriteStartObject("settings");
+        w.WriteString("model", model);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    /// <summary>A user message; with <paramref name="query"/> false it is appended to the transcript without starting a turn.</summary>
+    public static byte[] User(ChatMessage message, bool query) => Write(w =>
+    {
+        w.WriteString("type", "user");
+        w.WriteStartObject("message");
+        w.WriteString("role", "user");
+        WriteContent(w, message);
+        w.WriteEndObject();
+        if (!query)
+        {
+            w.WriteBoolean("shouldQuery", false);
+        }
+    });
+
+    /// <summary>An assistant message of the history: appended to the transcript as it is read.</summary>
+    public static byte[] Assistant(ChatMessage message) => Write(w =>
+    {
+        w.WriteString("type", "assistant");
+        w.WriteStartObject("message");
+        w.WriteString("role", "assistant");
+        WriteContent(w, message);
+        w.WriteEndObject();
+    });
+
+    /// <summary>Tells whether a message has something the CLI can carry.</summary>
+    public static bool HasContent(ChatMessage message) => message.Contents.Any(IsSupported);
+
+    private static bool IsSupported(AIContent content) => content switch
+    {
+        TextContent t => !string.IsNullOrEmpty(t.Text),
+        DataContent d => d.HasTopLevelMediaType("image") || d.MediaType == "application/pdf",
+        UriContent u => u.HasTopLevelMediaType("image") && u.Uri.IsAbsoluteUri && (u.Uri.Scheme == Uri.UriSchemeHttps || u.Uri.Scheme == Uri.UriSchemeHttp),
+        FunctionCallContent or FunctionResultContent => true,
+        _ => false,
+    };
+
+    private static void WriteContent(Utf8JsonWriter w, ChatMessage message)
+    {
+        w.WriteStartArray("content");
+        foreach (var content in message.Contents)
+        {
+            switch (content)
+            {
+                case TextContent { Text.Length: > 0 } text:
+                    WriteText(w, text.Text);
+                    break;
+                case DataContent data when data.HasTopLevelMediaType("image") || data.MediaType == "application/pdf":
+                    w.WriteStartObject();
+                    w.WriteString("type", data.HasTopLevelMediaType("image") ? "image" : "document");
+                    w.WriteStartObject("source");
+                    w.WriteString("type", "base64");
+                    w.WriteString("media_type", data.MediaType);
+                    w.WriteString("data", data.Base64Data.Span);
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                    break;
+                case UriContent uri when IsSupported(uri):
+                    w.WriteStartObject();
+                    w.WriteString("type", "image");
+                    w.WriteStartObject("source");
+                    w.WriteString("type", "url");
+                    w.WriteString("url", uri.Uri.AbsoluteUri);
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                    break;
+                case FunctionCallContent call:
+                    WriteText(w, $"[tool call {call.Name} ({call.CallId}) with arguments {JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)))}]");
+                    break;
+                case FunctionResultContent result:
+                    WriteText(w, $"[tool result ({result.CallId}): {(result.Result is null ? "null" : JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(object))))}]");
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteText(Utf8JsonWriter w, string text)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "text");
+        w.WriteString("text", text);
+        w.WriteEndObject();
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
