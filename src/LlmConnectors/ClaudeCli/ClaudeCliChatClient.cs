@@ -27,6 +27,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     private readonly ChatClientMetadata _metadata;
     private readonly CancellationTokenSource _disposing = new();
     private readonly Polly.ResiliencePipeline _retry;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _reaping = new();
     private int _waiting;
     private int _disposed;
 
@@ -208,6 +209,16 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
 
         _disposing.Cancel();
         _pool.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+        // Killed request processes are reaped in the background; let that finish so their temporary directories are removed.
+        try
+        {
+            _ = Task.WhenAll(_reaping.Keys).Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // Reaping is best effort: the processes were killed already.
+        }
         _disposing.Dispose();
     }
 
@@ -420,8 +431,14 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             session?.Dispose();
             if (process is not null)
             {
-                await process.DisposeAsync().ConfigureAwait(false);
+                // The kill signal goes out now; reaping the process and removing its directory need not delay the caller.
+                process.Kill();
+                var reaping = process.DisposeAsync().AsTask();
+                _ = _reaping.TryAdd(reaping, 0);
+                _ = reaping.ContinueWith(t => _reaping.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
+
+            _pool.Refill();
         }
     }
 }

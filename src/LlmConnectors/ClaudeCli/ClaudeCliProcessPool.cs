@@ -29,7 +29,10 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
     /// <summary>Gets the number of started processes waiting for a request.</summary>
     public int IdleCount => _idle.Count;
 
-    /// <summary>Takes a live started process, if one is waiting, and starts a replacement in the background.</summary>
+    /// <summary>
+    /// Takes a live started process, if one is waiting. The caller calls <see cref="Refill"/> when its request ends: a CLI start-up
+    /// costs about one CPU-second, which would otherwise compete with the request the process was taken for.
+    /// </summary>
     /// <returns>The process, or <see langword="null"/> when the pool is empty.</returns>
     public ClaudeCliProcess? TryTake()
     {
@@ -45,7 +48,6 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
             _ = process.DisposeAsync().AsTask();
         }
 
-        Refill();
         return taken;
     }
 
