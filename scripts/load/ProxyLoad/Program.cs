@@ -12,6 +12,8 @@ using LlmConnectors.TestServers.Anthropic;
 var peerDir = Arg("--peer-dir") ?? "/tmp/claude-max-api-proxy-peer";
 var configuration = Arg("--configuration") ?? "Release";
 var maxSecondsPerLevel = int.Parse(Arg("--max-seconds-per-level") ?? "90", CultureInfo.InvariantCulture);
+var pacedPause = TimeSpan.FromMilliseconds(int.Parse(Arg("--paced-pause-ms") ?? "1500", CultureInfo.InvariantCulture));
+var pacedRequests = int.Parse(Arg("--paced-requests") ?? "15", CultureInfo.InvariantCulture);
 int[] levels = [1, 4, 16];
 var requestsPerLevel = new Dictionary<int, int> { [1] = int.Parse(Arg("--requests-c1") ?? "30", CultureInfo.InvariantCulture), [4] = 60, [16] = 96 };
 
@@ -105,17 +107,22 @@ else
 
 Console.WriteLine();
 Console.WriteLine("| server | concurrency | requests | errors | p50 ms | p95 ms | throughput req/s |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
 foreach (var r in results)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Concurrency} | {r.Requests} | {r.Errors} | {r.P50:F0} | {r.P95:F0} | {r.Throughput:F2} |"));
+    var level = r.Paced ? string.Create(CultureInfo.InvariantCulture, $"1, paced ({pacedPause.TotalMilliseconds:F0} ms between requests)") : r.Concurrency.ToString(CultureInfo.InvariantCulture);
+    var throughput = r.Paced ? "n/a" : r.Throughput.ToString("F2", CultureInfo.InvariantCulture);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Target} | {level} | {r.Requests} | {r.Errors} | {r.P50:F0} | {r.P95:F0} | {throughput} |"));
 }
 
-var ours = results.FirstOrDefault(r => r.Concurrency == 1 && r.Target.StartsWith("LlmConnectors", StringComparison.Ordinal));
-var peer = results.FirstOrDefault(r => r.Concurrency == 1 && r.Target.StartsWith("claude-max", StringComparison.Ordinal));
-if (ours is not null && peer is not null)
+foreach (var paced in new[] { true, false })
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\np50 at concurrency 1: ours / peer = {ours.P50 / peer.P50:F3} (goal: at most 0.15)"));
+    var ours = results.FirstOrDefault(r => r.Concurrency == 1 && r.Paced == paced && r.Target.StartsWith("LlmConnectors", StringComparison.Ordinal));
+    var peer = results.FirstOrDefault(r => r.Concurrency == 1 && r.Paced == paced && r.Target.StartsWith("claude-max", StringComparison.Ordinal));
+    if (ours is not null && peer is not null)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p50 at concurrency 1{(paced ? " paced" : " back-to-back")}: ours / peer = {ours.P50 / peer.P50:F3} (goal: at most 0.15)"));
+    }
 }
 
 var survivors = seenCliProcesses.Where(IsAlive).ToList();
@@ -169,6 +176,13 @@ async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, T
             await SendAsync(http, baseUrl);
         }
 
+        // Concurrency 1 with a pause between requests: the latency one user sees on a quiet server (the CLI pool refills in the pause).
+        {
+            var paced = await RunLevelAsync(name, http, baseUrl, 1, pacedRequests, pacedPause);
+            results.Add(paced with { Concurrency = 1, Paced = true });
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} c=1 paced {pacedPause.TotalMilliseconds:F0} ms: {paced.Requests} requests, {paced.Errors} errors, p50 {paced.P50:F0} ms, p95 {paced.P95:F0} ms"));
+        }
+
         foreach (var concurrency in levels)
         {
             await Task.Delay(warmUpDelay);
@@ -210,7 +224,7 @@ async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, T
     }
 }
 
-async Task<LevelResult> RunLevelAsync(string name, HttpClient http, string baseUrl, int concurrency, int total)
+async Task<LevelResult> RunLevelAsync(string name, HttpClient http, string baseUrl, int concurrency, int total, TimeSpan pause = default)
 {
     var latencies = new List<double>();
     var errors = 0;
@@ -221,6 +235,11 @@ async Task<LevelResult> RunLevelAsync(string name, HttpClient http, string baseU
     {
         while (!deadline.IsCancellationRequested && Interlocked.Increment(ref next) <= total)
         {
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause);
+            }
+
             var started = Stopwatch.GetTimestamp();
             var ok = await SendAsync(http, baseUrl);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -240,7 +259,7 @@ async Task<LevelResult> RunLevelAsync(string name, HttpClient http, string baseU
     await Task.WhenAll(workers);
     clock.Stop();
     latencies.Sort();
-    return new LevelResult(name, concurrency, latencies.Count + errors, errors, Percentile(latencies, 0.50), Percentile(latencies, 0.95), latencies.Count / clock.Elapsed.TotalSeconds);
+    return new LevelResult(name, concurrency, latencies.Count + errors, errors, Percentile(latencies, 0.50), Percentile(latencies, 0.95), latencies.Count / clock.Elapsed.TotalSeconds, Paced: pause > TimeSpan.Zero);
 }
 
 static async Task<bool> SendAsync(HttpClient http, string baseUrl)
@@ -347,7 +366,7 @@ static bool IsClaude(int pid)
 {
     try
     {
-        return File.ReadAllText($"/proc/{pid}/cmdline").Contains("claude-code", StringComparison.Ordinal);
+        return File.ReadAllText($"/proc/{pid}/cmdline").Contains("claude", StringComparison.Ordinal);
     }
     catch (IOException)
     {
@@ -374,4 +393,4 @@ string? Arg(string name)
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
-internal sealed record LevelResult(string Target, int Concurrency, int Requests, int Errors, double P50, double P95, double Throughput);
+internal sealed record LevelResult(string Target, int Concurrency, int Requests, int Errors, double P50, double P95, double Throughput, bool Paced = false);
