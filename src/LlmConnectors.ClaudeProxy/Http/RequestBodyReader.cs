@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Unicode;
 using LlmConnectors.OpenAICompatible;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace LlmConnectors.ClaudeProxy.Http;
 
@@ -11,14 +12,33 @@ internal static class RequestBodyReader
 {
     private const string WrongTypePrefix = "The JSON value could not be converted to";
 
+    /// <summary>How many times the limit a too-large body may be before the proxy stops reading it (it then closes the connection).</summary>
+    private const long DrainFactor = 4;
+
+    /// <summary>The smallest drain bound, so that small limits still answer a typical oversized body with JSON.</summary>
+    private const long MinimumDrainBytes = 16 * 1024 * 1024;
+
     /// <summary>Reads and parses the body.</summary>
     /// <param name="context">The request.</param>
     /// <param name="maxBytes">The largest body accepted.</param>
     /// <returns>The parsed request, or the error to answer with.</returns>
     public static async Task<(ChatCompletionRequest? Request, ProxyError? Error)> ReadAsync(HttpContext context, long maxBytes)
     {
+        // Kestrel's own limit would cut the connection with a bare 413; this reader enforces the limit itself and, for a body up to
+        // DrainFactor times the limit, reads the rest before answering, so that the client gets the JSON 413 instead of a reset.
+        var drainLimit = Math.Max(maxBytes * DrainFactor, MinimumDrainBytes);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = drainLimit;
+        }
+
         if (context.Request.ContentLength is { } declared && declared > maxBytes)
         {
+            if (declared <= drainLimit)
+            {
+                await DrainAsync(context, drainLimit);
+            }
+
             return (null, TooLarge(maxBytes));
         }
 
@@ -42,6 +62,7 @@ internal static class RequestBodyReader
                 buffer.Advance(read);
                 if (buffer.WrittenCount > maxBytes)
                 {
+                    await DrainAsync(context, drainLimit - buffer.WrittenCount);
                     return (null, TooLarge(maxBytes));
                 }
             }
@@ -79,6 +100,30 @@ internal static class RequestBodyReader
         catch (JsonException e)
         {
             return (null, FromJsonException(e));
+        }
+    }
+
+    /// <summary>Reads and discards the rest of a body that is too large, up to a bound; beyond it the connection is closed.</summary>
+    private static async Task DrainAsync(HttpContext context, long maxBytes)
+    {
+        context.Response.Headers.Connection = "close";
+        var scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            long total = 0;
+            int read;
+            while (total <= maxBytes && (read = await context.Request.Body.ReadAsync(scratch, context.RequestAborted)) > 0)
+            {
+                total += read;
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Past the drain bound: Kestrel closes the connection after the answer.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
