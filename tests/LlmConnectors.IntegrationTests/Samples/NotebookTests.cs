@@ -18,6 +18,8 @@ public sealed class NotebookTests(SampleBackends backends) : IClassFixture<Sampl
             "Model: openai/gpt-4o-mini, tokens: 12 in",
             "Hello from openai/gpt-4o-mini! You said: Count from one to five",
             "You said: What is a delegating chat client?",
+            "meta-llama/llama-3.1-8b-instruct -> meta-llama/llama-3.1-8b-instruct: Hello from meta-llama/llama-3.1-8b-instruct! You said: Who are you?",
+            "max/haiku -> claude-haiku",
         ],
         ["structured-output"] = ["sample (serves 42)", "  - sample sample", "Valid after 1 attempt(s)", "Gave up after 2 attempt(s)"],
         ["comparing-models-openrouter"] =
@@ -51,7 +53,7 @@ public sealed class NotebookTests(SampleBackends backends) : IClassFixture<Sampl
         var notebook = NotebookDocument.Load(Path.Combine(RepositoryLayout.NotebooksDirectory, name + ".ipynb"));
         var result = await FileBasedAppRunner.RunAsync(
             notebook,
-            SampleBackends.Merge(backends.OpenRouterEnvironment),
+            SampleBackends.Merge(backends.OpenRouterEnvironment, backends.ClaudeCliEnvironmentKeepingHome),
             RunTimeout,
             TestContext.Current.CancellationToken);
 

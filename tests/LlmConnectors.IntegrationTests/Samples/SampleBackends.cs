@@ -61,6 +61,13 @@ public sealed class SampleBackends : IAsyncLifetime
         ["CLAUDE_CONFIG_DIR"] = Path.Combine(_claudeHome.FullName, ".claude"),
     };
 
+    /// <summary>
+    /// Gets <see cref="ClaudeCliEnvironment"/> without the private HOME, for <c>dotnet run</c>: a fresh HOME would also mean a fresh,
+    /// empty NuGet cache. The CLI still keeps its state in the private <c>CLAUDE_CONFIG_DIR</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> ClaudeCliEnvironmentKeepingHome =>
+        ClaudeCliEnvironment.Where(e => e.Key != "HOME").ToDictionary(e => e.Key, e => e.Value);
+
     public async ValueTask InitializeAsync()
     {
         Assert.True(
