@@ -22,6 +22,17 @@ internal sealed class AssistantService(IChatClient chat, IHostApplicationLifetim
             var json = await chat.GetJsonResponseAsync<Weather>("The weather in Oslo today, as JSON.", cancellationToken: stoppingToken);
             Console.WriteLine($"Typed: {json.Result.City}, {json.Result.TemperatureCelsius} °C, {json.Result.Summary}");
             Console.WriteLine($"JSON: {json.Json}");
+
+            // "max/" goes to the claude CLI leaf; a missing CLI fails this request only, with a message saying how to install it.
+            try
+            {
+                var claude = await chat.GetResponseAsync("Say hello.", new ChatOptions { ModelId = "max/haiku" }, stoppingToken);
+                Console.WriteLine($"Claude CLI ({claude.ModelId}): {claude.Text}");
+            }
+            catch (LlmConnectorException e) when (e.Kind == LlmErrorKind.NotInstalled)
+            {
+                Console.WriteLine($"Claude CLI: {e.Message}");
+            }
         }
         catch (LlmConnectorException e)
         {

@@ -90,9 +90,11 @@ public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleB
     [Fact]
     public async Task DependencyInjection_OpenRouter_AnswersThroughThePipelineFromAppSettings()
     {
-        var result = await Sample.RunAsync("DependencyInjection", SampleBackends.Merge(backends.OpenRouterEnvironment));
+        var result = await Sample.RunAsync("DependencyInjection", SampleBackends.Merge(backends.OpenRouterEnvironment, backends.ClaudeCliEnvironment));
 
         Assert.True(result.ExitCode == 0, result.Describe("DependencyInjection"));
+        Assert.Contains("Claude CLI (claude-haiku", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("You said: Say hello.", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("Tip (openai/gpt-4o-mini): Hello from openai/gpt-4o-mini! You said: Give me one tip", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("Routed (anthropic/claude-sonnet-4.5): Hello from anthropic/claude-sonnet-4.5! You said: Say hello.", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("Typed: sample, 4.5 °C, sample", result.StandardOutput, StringComparison.Ordinal);
