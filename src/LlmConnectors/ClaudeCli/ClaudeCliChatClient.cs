@@ -26,6 +26,8 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     private readonly ClaudeCliProcessPool _pool;
     private readonly ChatClientMetadata _metadata;
     private readonly CancellationTokenSource _disposing = new();
+    private readonly Polly.ResiliencePipeline _retry;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _reaping = new();
     private int _waiting;
     private int _disposed;
 
@@ -51,6 +53,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
         _pool = new ClaudeCliProcessPool(_options, _logger, StartedProcessIds.Enqueue);
         _metadata = new ChatClientMetadata(ProviderName, null, _options.ModelId);
+        _retry = TransportRetryPipeline.Create(_options.Retry);
         _pool.Refill();
     }
 
@@ -72,14 +75,31 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        ChatResponseUpdate? final = null;
-        await foreach (var update in RunAsync(messages, options, streaming: false, cancellationToken).ConfigureAwait(false))
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var request = ClaudeCliRequest.Create(messages, options, _options);
+        await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
+        ChatResponseUpdate final;
+        try
         {
-            final = update;
+            final = await _retry.ExecuteAsync(
+                async token =>
+                {
+                    ChatResponseUpdate? last = null;
+                    await foreach (var update in RunProcessAsync(request, streaming: false, token).ConfigureAwait(false))
+                    {
+                        last = update;
+                    }
+
+                    return last!;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = _slots.Release();
         }
 
-        Debug.Assert(final is not null, "RunAsync yields a final update or throws.");
-        var message = new ChatMessage(ChatRole.Assistant, [.. final!.Contents.Where(c => c is not UsageContent)])
+        var message = new ChatMessage(ChatRole.Assistant, [.. final.Contents.Where(c => c is not UsageContent)])
         {
             MessageId = final.MessageId,
         };
@@ -98,7 +118,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return RunAsync(messages, options, streaming: true, cancellationToken);
+        return StreamAsync(messages, options, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -189,6 +209,16 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
 
         _disposing.Cancel();
         _pool.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+        // Killed request processes are reaped in the background; let that finish so their temporary directories are removed.
+        try
+        {
+            _ = Task.WhenAll(_reaping.Keys).Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // Reaping is best effort: the processes were killed already.
+        }
         _disposing.Dispose();
     }
 
@@ -207,6 +237,12 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             PermissionMode = source.PermissionMode,
             MaxTurns = source.MaxTurns,
         };
+        copy.Retry.Enabled = source.Retry.Enabled;
+        copy.Retry.MaxRetryAttempts = source.Retry.MaxRetryAttempts;
+        copy.Retry.BaseDelay = source.Retry.BaseDelay;
+        copy.Retry.MaxDelay = source.Retry.MaxDelay;
+        copy.Retry.UseJitter = source.Retry.UseJitter;
+        copy.Retry.HonorRetryAfter = source.Retry.HonorRetryAfter;
         foreach (var pair in source.EnvironmentVariables)
         {
             copy.EnvironmentVariables[pair.Key] = pair.Value;
@@ -317,12 +353,51 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         }
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> RunAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options, bool streaming, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var request = ClaudeCliRequest.Create(messages, options, _options);
         await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
+        IAsyncEnumerator<ChatResponseUpdate>? enumerator = null;
+        try
+        {
+            // Retried only until the first update arrives: after that the caller has seen output.
+            var first = await _retry.ExecuteAsync(
+                async token =>
+                {
+                    var attempt = RunProcessAsync(request, streaming: true, token).GetAsyncEnumerator(token);
+                    try
+                    {
+                        _ = await attempt.MoveNextAsync().ConfigureAwait(false);
+                        enumerator = attempt;
+                        return attempt.Current;
+                    }
+                    catch
+                    {
+                        await attempt.DisposeAsync().ConfigureAwait(false);
+                        throw;
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+            yield return first;
+            while (await enumerator!.MoveNextAsync().ConfigureAwait(false))
+            {
+                yield return enumerator.Current;
+            }
+        }
+        finally
+        {
+            if (enumerator is not null)
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _ = _slots.Release();
+        }
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> RunProcessAsync(ClaudeCliRequest request, bool streaming, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         ClaudeCliProcess? process = null;
         ClaudeCliSession? session = null;
         try
@@ -356,10 +431,14 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             session?.Dispose();
             if (process is not null)
             {
-                await process.DisposeAsync().ConfigureAwait(false);
+                // The kill signal goes out now; reaping the process and removing its directory need not delay the caller.
+                process.Kill();
+                var reaping = process.DisposeAsync().AsTask();
+                _ = _reaping.TryAdd(reaping, 0);
+                _ = reaping.ContinueWith(t => _reaping.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
-            _ = _slots.Release();
+            _pool.Refill();
         }
     }
 }

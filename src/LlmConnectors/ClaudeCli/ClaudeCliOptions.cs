@@ -65,6 +65,12 @@ public sealed class ClaudeCliOptions
     /// <summary>Gets or sets the <c>--max-turns</c> bound of one request. Default: 1 (one answer; tools need more).</summary>
     public int MaxTurns { get; set; } = 1;
 
+    /// <summary>
+    /// Gets the transport-retry settings: an API error the CLI reports with a retryable status (429, 529 overloaded, 502, 503, 504),
+    /// or a timeout, is retried in a new process, before the first streamed update only. Settings under <c>ClaudeCli:Retry</c>.
+    /// </summary>
+    public TransportRetryOptions Retry { get; } = new();
+
     /// <summary>Gets extra CLI arguments appended to the start-up flags, for hosts that need them (for example <c>--effort</c>, <c>low</c>).</summary>
     public IList<string> AdditionalArguments { get; } = [];
 
@@ -109,6 +115,7 @@ public sealed class ClaudeCliOptions
             errors.Add($"{settingPrefix}:WorkingDirectory '{dir}' does not exist; create it or leave the setting empty for a fresh temporary directory per process.");
         }
 
+        errors.AddRange(Retry.Validate($"{settingPrefix}:Retry"));
         return errors;
     }
 }

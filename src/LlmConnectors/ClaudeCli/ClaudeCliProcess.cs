@@ -180,6 +180,26 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
         await _stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Waits until the CLI has finished its start-up, by sending a harmless <c>get_settings</c> control request and reading its
+    /// answer (the CLI prints nothing before its first input). A later <c>initialize</c> request still applies.
+    /// </summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns><see langword="true"/> when the CLI answered; <see langword="false"/> when its output ended first.</returns>
+    public async Task<bool> WaitReadyAsync(CancellationToken cancellationToken)
+    {
+        await WriteLineAsync("""{"type":"control_request","request_id":"ready","request":{"subtype":"get_settings"}}"""u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        while (await ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (line.Contains("\"control_response\"", StringComparison.Ordinal) && line.Contains("\"ready\"", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Closes standard input: the CLI finishes the queued turn and exits.</summary>
     public void CloseInput()
     {

@@ -9,6 +9,7 @@ namespace LlmConnectors.ClaudeCli;
 /// </summary>
 internal sealed class ClaudeCliProcessPool : IAsyncDisposable
 {
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private readonly ClaudeCliOptions _options;
     private readonly ILogger _logger;
     private readonly Action<int> _started;
@@ -28,7 +29,10 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
     /// <summary>Gets the number of started processes waiting for a request.</summary>
     public int IdleCount => _idle.Count;
 
-    /// <summary>Takes a live started process, if one is waiting, and starts a replacement in the background.</summary>
+    /// <summary>
+    /// Takes a live started process, if one is waiting. The caller calls <see cref="Refill"/> when its request ends: a CLI start-up
+    /// costs about one CPU-second, which would otherwise compete with the request the process was taken for.
+    /// </summary>
     /// <returns>The process, or <see langword="null"/> when the pool is empty.</returns>
     public ClaudeCliProcess? TryTake()
     {
@@ -44,7 +48,6 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
             _ = process.DisposeAsync().AsTask();
         }
 
-        Refill();
         return taken;
     }
 
@@ -111,11 +114,22 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
         {
             process = ClaudeCliProcess.Start(_options);
             _started(process.Id);
+            using var timeout = new CancellationTokenSource(ReadyTimeout);
+            if (!await process.WaitReadyAsync(timeout.Token).ConfigureAwait(false))
+            {
+                throw new IOException($"The Claude CLI process {process.Id} exited during start-up. {process.StandardErrorTail}");
+            }
+
             ClaudeCliLog.PoolProcessStarted(_logger, process.Id);
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException or OperationCanceledException)
         {
             ClaudeCliLog.PoolStartFailed(_logger, e);
+            if (process is not null)
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+                process = null;
+            }
         }
 
         bool disposed;

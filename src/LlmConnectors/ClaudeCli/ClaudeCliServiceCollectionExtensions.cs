@@ -69,12 +69,14 @@ public static class ClaudeCliServiceCollectionExtensions
         options.MaxQueueLength = Int(configuration, nameof(ClaudeCliOptions.MaxQueueLength), prefix) ?? options.MaxQueueLength;
         options.WarmPoolSize = Int(configuration, nameof(ClaudeCliOptions.WarmPoolSize), prefix) ?? options.WarmPoolSize;
         options.MaxTurns = Int(configuration, nameof(ClaudeCliOptions.MaxTurns), prefix) ?? options.MaxTurns;
-        if (configuration[nameof(ClaudeCliOptions.RequestTimeout)] is { Length: > 0 } timeout)
-        {
-            options.RequestTimeout = TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out var value)
-                ? value
-                : throw new OptionsValidationException(nameof(ClaudeCliOptions), typeof(ClaudeCliOptions), [$"{prefix}:RequestTimeout is '{timeout}'; write a time span such as 00:10:00."]);
-        }
+        var retry = configuration.GetSection(nameof(ClaudeCliOptions.Retry));
+        options.Retry.Enabled = Bool(retry, nameof(TransportRetryOptions.Enabled), prefix + ":Retry") ?? options.Retry.Enabled;
+        options.Retry.UseJitter = Bool(retry, nameof(TransportRetryOptions.UseJitter), prefix + ":Retry") ?? options.Retry.UseJitter;
+        options.Retry.HonorRetryAfter = Bool(retry, nameof(TransportRetryOptions.HonorRetryAfter), prefix + ":Retry") ?? options.Retry.HonorRetryAfter;
+        options.Retry.MaxRetryAttempts = Int(retry, nameof(TransportRetryOptions.MaxRetryAttempts), prefix + ":Retry") ?? options.Retry.MaxRetryAttempts;
+        options.Retry.BaseDelay = Time(retry, nameof(TransportRetryOptions.BaseDelay), prefix + ":Retry") ?? options.Retry.BaseDelay;
+        options.Retry.MaxDelay = Time(retry, nameof(TransportRetryOptions.MaxDelay), prefix + ":Retry") ?? options.Retry.MaxDelay;
+        options.RequestTimeout = Time(configuration, nameof(ClaudeCliOptions.RequestTimeout), prefix) ?? options.RequestTimeout;
 
         foreach (var child in configuration.GetSection(nameof(ClaudeCliOptions.EnvironmentVariables)).GetChildren())
         {
@@ -103,6 +105,20 @@ public static class ClaudeCliServiceCollectionExtensions
         null or "" => null,
         var text when int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) => value,
         var text => throw new OptionsValidationException(nameof(ClaudeCliOptions), typeof(ClaudeCliOptions), [$"{prefix}:{name} is '{text}'; it must be a whole number."]),
+    };
+
+    private static bool? Bool(IConfiguration configuration, string name, string prefix) => configuration[name] switch
+    {
+        null or "" => null,
+        var text when bool.TryParse(text, out var value) => value,
+        var text => throw new OptionsValidationException(nameof(ClaudeCliOptions), typeof(ClaudeCliOptions), [$"{prefix}:{name} is '{text}'; it must be true or false."]),
+    };
+
+    private static TimeSpan? Time(IConfiguration configuration, string name, string prefix) => configuration[name] switch
+    {
+        null or "" => null,
+        var text when TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) => value,
+        var text => throw new OptionsValidationException(nameof(ClaudeCliOptions), typeof(ClaudeCliOptions), [$"{prefix}:{name} is '{text}'; write a time span such as 00:10:00."]),
     };
 
     private sealed class Validator(string prefix) : IValidateOptions<ClaudeCliOptions>

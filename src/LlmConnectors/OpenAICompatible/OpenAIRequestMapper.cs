@@ -363,7 +363,8 @@ internal static class OpenAIRequestMapper
             }
         }
 
-        request.ToolChoice = options.ToolMode switch
+        // tool_choice without tools is rejected by OpenAI-compatible servers: it is only sent with the tools it chooses among.
+        request.ToolChoice = request.Tools is null ? null : options.ToolMode switch
         {
             null => null,
             NoneChatToolMode => new ToolChoice { Mode = "none" },

@@ -52,7 +52,7 @@ internal static class TransportRetryPipeline
     /// <summary>Tells whether an exception is a transport failure worth retrying.</summary>
     /// <param name="exception">The failure.</param>
     /// <param name="cancellationToken">The caller's token: a cancellation it requested is never retried.</param>
-    /// <returns><see langword="true"/> for 408, 429, 502, 503, 504, 529 and network faults.</returns>
+    /// <returns><see langword="true"/> for 408, 429, 502, 503, 504, 529 and network faults; <see langword="false"/> for the client's own request timeout.</returns>
     public static bool IsRetryable(Exception exception, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
@@ -67,7 +67,9 @@ internal static class TransportRetryPipeline
                 HttpStatusCode.Unauthorized or HttpStatusCode.PaymentRequired or HttpStatusCode.Forbidden => false,
                 HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway
                     or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or (HttpStatusCode)529 => true,
-                null => e.Kind is LlmErrorKind.Network or LlmErrorKind.RateLimited or LlmErrorKind.Unavailable or LlmErrorKind.Timeout,
+                // No status: a local failure. A local timeout is the caller's own bound on the request; retrying it would
+                // multiply that bound, so it is not retried (a 408 or 504 from the provider is).
+                null => e.Kind is LlmErrorKind.Network or LlmErrorKind.RateLimited or LlmErrorKind.Unavailable,
                 _ => false,
             },
             HttpRequestException => true,

@@ -187,6 +187,25 @@ public sealed class ClaudeCliChatClientTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_OverloadedThenAnswer_RetriesInANewProcessBeforeTheFirstUpdate()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.Overloaded(), ScriptedAnthropicReply.Text("after ", "retry"));
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.Retry.Enabled = true;
+        options.Retry.MaxRetryAttempts = 2;
+        options.Retry.BaseDelay = TimeSpan.Zero;
+        using var client = new ClaudeCliChatClient(options);
+
+        var text = string.Concat(await client.GetStreamingResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct).Select(u => u.Text).ToListAsync(Ct));
+
+        Assert.Equal("after retry", text);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(2, client.StartedProcessIds.Count);
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_NoCredentials_ThrowsAuthenticationSayingHowToLogIn()
     {
         await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
@@ -295,6 +314,46 @@ public sealed class ClaudeCliChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_QueuedRequestCancelled_ThrowsWithoutStartingAProcess()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.Hang());
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.MaxConcurrency = 1;
+        using var client = new ClaudeCliChatClient(options);
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var second = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var running = client.GetResponseAsync([new(ChatRole.User, "Hang")], cancellationToken: first.Token);
+        var queued = client.GetResponseAsync([new(ChatRole.User, "Wait")], cancellationToken: second.Token);
+        Assert.Equal(1, client.QueueLength);
+        await second.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        Assert.Equal(0, client.QueueLength);
+        await first.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        Assert.Single(client.StartedProcessIds);
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_JsonSchema_YieldsTheStructuredOutputOnce()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.StructuredOutput("""{"ok":true}"""));
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+        var schema = JsonDocument.Parse("""{"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"]}""").RootElement;
+
+        var updates = await client.GetStreamingResponseAsync(
+            [new(ChatRole.User, "Is it ok?")],
+            new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema) },
+            Ct).ToListAsync(Ct);
+
+        Assert.Equal("""{"ok":true}""", Assert.Single(updates, u => u.Text.Length > 0).Text);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_ExecutablePrintsGarbage_ThrowsProtocolError()
     {
         using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(null, ClaudeCliTestEnvironment.FakeExecutable("echo 'this is not json'\nsleep 30")));
@@ -344,6 +403,31 @@ public sealed class ClaudeCliChatClientTests
         Assert.Equal("api_key", info.AuthMethod);
         Assert.Null(info.Problem);
         Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task GetCliInfoAsync_NoCredentials_ReportsNotLoggedInWithHowToLogIn()
+    {
+        var options = ClaudeCliTestEnvironment.Options(null);
+        options.EnvironmentVariables["ANTHROPIC_API_KEY"] = null;
+        using var client = new ClaudeCliChatClient(options);
+
+        var info = await client.GetCliInfoAsync(Ct);
+
+        Assert.True(info.IsInstalled);
+        Assert.False(info.IsLoggedIn);
+        Assert.Contains("claude auth login", info.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetCliInfoAsync_OtherProgram_SaysItIsNotTheClaudeCli()
+    {
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(null, ClaudeCliTestEnvironment.FakeExecutable("echo 'usage: something else'")));
+
+        var info = await client.GetCliInfoAsync(Ct);
+
+        Assert.False(info.IsInstalled);
+        Assert.Contains("does not look like the Claude Code CLI", info.Problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,6 +8,22 @@ internal static class ClaudeCliTestEnvironment
 {
     public const string ApiKey = "sk-ant-test-0000000000";
 
+    private static readonly Lazy<string> HomesRoot = new(() =>
+    {
+        var root = Directory.CreateTempSubdirectory("llmc-claude-tests-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return root;
+    });
+
     public static string RepositoryRoot
     {
         get
@@ -37,7 +53,7 @@ internal static class ClaudeCliTestEnvironment
     /// <summary>Options for the real CLI against <paramref name="server"/>, with a private HOME and configuration directory.</summary>
     public static ClaudeCliOptions Options(ScriptedAnthropicServer? server, string? executable = null)
     {
-        var home = Directory.CreateTempSubdirectory("llmc-claude-test-home-").FullName;
+        var home = Directory.CreateDirectory(Path.Combine(HomesRoot.Value, Guid.NewGuid().ToString("N"))).FullName;
         var options = new ClaudeCliOptions
         {
             ExecutablePath = executable ?? ClaudePath,
@@ -45,6 +61,7 @@ internal static class ClaudeCliTestEnvironment
             ModelId = "claude-test-default",
             RequestTimeout = TimeSpan.FromSeconds(60),
         };
+        options.Retry.Enabled = false;
         options.EnvironmentVariables["HOME"] = home;
         options.EnvironmentVariables["ANTHROPIC_API_KEY"] = ApiKey;
         options.EnvironmentVariables["ANTHROPIC_AUTH_TOKEN"] = null;

@@ -99,6 +99,9 @@ public sealed class ClaudeCliChatClientTests
             ["ClaudeCli:EnvironmentVariables:ANTHROPIC_BASE_URL"] = "http://127.0.0.1:1",
             ["ClaudeCli:AllowedTools:0"] = "Read",
             ["ClaudeCli:AdditionalArguments:0"] = "--effort",
+            ["ClaudeCli:Retry:MaxRetryAttempts"] = "1",
+            ["ClaudeCli:Retry:Enabled"] = "false",
+            ["ClaudeCli:Retry:MaxDelay"] = "00:00:05",
         }).Build();
         var services = new ServiceCollection().AddClaudeCliChatClient(configuration.GetSection("ClaudeCli"));
         using var provider = services.BuildServiceProvider();
@@ -113,6 +116,9 @@ public sealed class ClaudeCliChatClientTests
         Assert.Equal("http://127.0.0.1:1", options.EnvironmentVariables["ANTHROPIC_BASE_URL"]);
         Assert.Equal(["Read"], options.AllowedTools);
         Assert.Equal(["--effort"], options.AdditionalArguments);
+        Assert.Equal(1, options.Retry.MaxRetryAttempts);
+        Assert.False(options.Retry.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Retry.MaxDelay);
         Assert.IsType<ClaudeCliChatClient>(provider.GetRequiredService<IChatClient>());
     }
 
@@ -127,6 +133,17 @@ public sealed class ClaudeCliChatClientTests
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains("ClaudeCli:MaxConcurrency is 0", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddClaudeCliChatClient_UnparsableNumber_FailsNamingTheSetting()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ClaudeCli:Retry:MaxRetryAttempts"] = "many" }).Build();
+        using var provider = new ServiceCollection().AddClaudeCliChatClient(configuration.GetSection("ClaudeCli")).BuildServiceProvider();
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ClaudeCliOptions>>().Value);
+
+        Assert.Contains("ClaudeCli:Retry:MaxRetryAttempts is 'many'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public class OpenRouterClientOptionsTests
     }
 
     [Fact]
-    public async Task GetService_ReturnsMetadataOptionsCapabilitiesAndItself()
+    public void GetService_ReturnsMetadataOptionsCapabilitiesAndItself()
     {
         var (client, _) = CreateClient();
 
@@ -81,7 +81,6 @@ public class OpenRouterClientOptionsTests
         Assert.Null(client.GetService<ChatClientMetadata>("some-key"));
         Assert.Null(client.GetService<string>());
         Assert.Throws<ArgumentNullException>("serviceType", () => client.GetService(null!));
-        await Task.CompletedTask;
     }
 
     [Fact]

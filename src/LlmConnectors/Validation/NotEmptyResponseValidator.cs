@@ -1,0 +1,32 @@
+using Microsoft.Extensions.AI;
+
+namespace LlmConnectors;
+
+/// <summary>Rejects an answer without text (empty or only white space), unless it calls a tool.</summary>
+public sealed class NotEmptyResponseValidator : IChatResponseValidator
+{
+    /// <summary>The error sent to the model.</summary>
+    public const string ErrorMessage = "the answer is empty; reply with a non-empty answer";
+
+    private static readonly ValueTask<ChatResponseValidationResult> Failed = new(ChatResponseValidationResult.Failure(ErrorMessage));
+    private static readonly ValueTask<ChatResponseValidationResult> Passed = new(ChatResponseValidationResult.Success);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="response"/> is <see langword="null"/>.</exception>
+    public ValueTask<ChatResponseValidationResult> ValidateAsync(ChatResponse response, ChatResponseValidationContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        foreach (var message in response.Messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                if (content is TextContent text ? !string.IsNullOrWhiteSpace(text.Text) : content is FunctionCallContent)
+                {
+                    return Passed;
+                }
+            }
+        }
+
+        return Failed;
+    }
+}
