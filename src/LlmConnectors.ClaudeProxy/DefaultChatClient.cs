@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace LlmConnectors.ClaudeProxy;
 
 /// <summary>
-/// Registers the chat client the proxy serves when the host registers none: <see cref="ClaudeCliChatClient"/> with a warm process
-/// pool, configured from the <c>ClaudeProxy:Cli</c> section (every <see cref="ClaudeCliOptions"/> setting).
+/// Registers the chat client the proxy serves when the host registers none: <see cref="JsonEnforcingChatClient"/> around
+/// <see cref="ClaudeCliChatClient"/> with a warm process pool, configured from the <c>ClaudeProxy:Cli</c> section (every
+/// <see cref="ClaudeCliOptions"/> setting).
 /// </summary>
 internal static class DefaultChatClient
 {
@@ -27,6 +28,9 @@ internal static class DefaultChatClient
         var proxyConcurrency = int.TryParse(builder.Configuration[$"{ClaudeProxyOptions.SectionName}:{nameof(ClaudeProxyOptions.MaxConcurrentRequests)}"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var configured) && configured > 0
             ? configured
             : new ClaudeProxyOptions().MaxConcurrentRequests;
+        // The served pipeline: JSON enforcement (extracts and validates JSON answers of json_object / json_schema requests)
+        // around the CLI client. Registered before AddClaudeCliChatClient, whose own IChatClient registration then stands back.
+        builder.Services.TryAddSingleton<IChatClient>(sp => new ChatPipelineBuilder(sp.GetRequiredService<ClaudeCliChatClient>()).UseJsonEnforcement().Build(sp));
         builder.Services.AddClaudeCliChatClient(cli, options =>
         {
             if (string.IsNullOrEmpty(cli[nameof(ClaudeCliOptions.MaxConcurrency)]))
