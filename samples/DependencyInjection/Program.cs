@@ -27,8 +27,7 @@ builder.Services.AddClaudeCliChatClient(builder.Configuration.GetSection("LlmCon
     }
 });
 
-// The pipeline finds leaves by name ("claude-cli" in the routes above): a keyed IChatClient is one way to name one.
-builder.Services.AddKeyedSingleton<IChatClient>("claude-cli", (services, _) => services.GetRequiredService<ClaudeCliChatClient>());
+// The pipeline finds leaves by name: AddOpenRouterChatClient registers "openrouter", AddClaudeCliChatClient "claude-cli".
 builder.Services.AddChatPipeline(builder.Configuration.GetSection("LlmConnectors:Pipeline"));
 builder.Services.AddHostedService<AssistantService>();
 

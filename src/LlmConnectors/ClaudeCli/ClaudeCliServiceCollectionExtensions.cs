@@ -11,6 +11,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers <see cref="ClaudeCliChatClient"/> in a service collection.</summary>
 public static class ClaudeCliServiceCollectionExtensions
 {
+    /// <summary>The key of the keyed <see cref="IChatClient"/> registration, and the leaf name pipelines from configuration use.</summary>
+    public const string ServiceKey = "claude-cli";
+
     /// <summary>
     /// Registers a singleton <see cref="ClaudeCliChatClient"/> (also as <see cref="IChatClient"/>, unless one is registered) bound to a
     /// configuration section (usually <c>ClaudeCli</c>); the settings are validated when the host starts.
@@ -55,6 +58,7 @@ public static class ClaudeCliServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClaudeCliOptions>>(new Validator(prefix)));
         services.TryAddSingleton(sp => new ClaudeCliChatClient(sp.GetRequiredService<IOptions<ClaudeCliOptions>>().Value, sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<ClaudeCliChatClient>());
+        services.AddKeyedSingleton<IChatClient>(ServiceKey, static (provider, _) => provider.GetRequiredService<ClaudeCliChatClient>());
         return services;
     }
 

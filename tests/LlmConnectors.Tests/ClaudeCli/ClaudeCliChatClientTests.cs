@@ -120,6 +120,7 @@ public sealed class ClaudeCliChatClientTests
         Assert.False(options.Retry.Enabled);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Retry.MaxDelay);
         Assert.IsType<ClaudeCliChatClient>(provider.GetRequiredService<IChatClient>());
+        Assert.Same(provider.GetRequiredService<ClaudeCliChatClient>(), provider.GetRequiredKeyedService<IChatClient>("claude-cli"));
     }
 
     [Fact]
