@@ -19,6 +19,9 @@ internal sealed class JsonSchemaNode
     /// <summary>Placeholder for subschemas nested deeper than any validation can reach.</summary>
     private static readonly JsonSchemaNode Unreachable = new(JsonSchemaNodeKind.Ignored);
 
+    /// <summary>Up to this many properties, a property's subschema is found by comparing UTF-8 names in place.</summary>
+    private const int MaxSmallProperties = 12;
+
     private JsonSchemaNode(JsonSchemaNodeKind kind)
     {
         Kind = kind;
@@ -52,6 +55,12 @@ internal sealed class JsonSchemaNode
     public JsonElement Properties { get; private set; }
 
     public Dictionary<string, JsonSchemaNode>? PropertyNodes { get; private set; }
+
+    /// <summary>
+    /// Gets <see cref="PropertyNodes"/> as UTF-8 names, when there are few of them (at most <see cref="MaxSmallProperties"/>)
+    /// and every name survives the round trip through UTF-8; compared in place, they spare reading each name into a string.
+    /// </summary>
+    public (byte[] Utf8Name, JsonSchemaNode Node)[]? SmallProperties { get; private set; }
 
     public KeyValuePair<string, JsonSchemaNode>[]? PatternProperties { get; private set; }
 
@@ -180,6 +189,7 @@ internal sealed class JsonSchemaNode
             }
 
             node.PropertyNodes = nodes;
+            node.SmallProperties = ToSmallProperties(nodes);
         }
 
         if (schema.TryGetProperty("patternProperties"u8, out var patterns) && patterns.ValueKind == JsonValueKind.Object)
@@ -376,6 +386,30 @@ internal sealed class JsonSchemaNode
         : name.ValueEquals("boolean"u8) ? JsonTypeSet.Boolean
         : name.ValueEquals("null"u8) ? JsonTypeSet.Null
         : JsonTypeSet.Any;
+
+    private static (byte[] Utf8Name, JsonSchemaNode Node)[]? ToSmallProperties(Dictionary<string, JsonSchemaNode> nodes)
+    {
+        if (nodes.Count > MaxSmallProperties)
+        {
+            return null;
+        }
+
+        var small = new (byte[] Utf8Name, JsonSchemaNode Node)[nodes.Count];
+        var i = 0;
+        foreach (var (name, node) in nodes)
+        {
+            var utf8 = Encoding.UTF8.GetBytes(name);
+            if (!string.Equals(Encoding.UTF8.GetString(utf8), name, StringComparison.Ordinal))
+            {
+                // A lone surrogate does not survive UTF-8: keep the lookup by string for this schema.
+                return null;
+            }
+
+            small[i++] = (utf8, node);
+        }
+
+        return small;
+    }
 
     private static JsonSchemaCount ReadCount(JsonElement schema, ReadOnlySpan<byte> keyword) =>
         schema.TryGetProperty(keyword, out var value) ? JsonSchemaCount.Create(value) : default;

@@ -32,6 +32,9 @@ public sealed class JsonSchemaValidator
     private const int MaxDepth = 256;
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
 
+    [ThreadStatic]
+    private static State? t_cachedState;
+
     private readonly ConcurrentDictionary<string, Regex> _regexes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonSchemaNode> _references = new(StringComparer.Ordinal);
     private readonly JsonSchemaNode _root;
@@ -66,9 +69,20 @@ public sealed class JsonSchemaValidator
     /// <returns>The violations found, empty when the value is valid.</returns>
     public IReadOnlyList<JsonValidationError> Validate(JsonElement instance)
     {
-        var state = new State(this);
-        ValidateCore(_root, instance, state, 0);
-        return state.Errors is null ? [] : state.Errors;
+        // One state per thread is reused: a validation that passes allocates nothing of its own.
+        var state = t_cachedState ?? new State();
+        t_cachedState = null;
+        state.Reset(MaxErrors);
+        try
+        {
+            ValidateCore(_root, instance, state, 0);
+            return state.Errors is null ? [] : state.Errors;
+        }
+        finally
+        {
+            state.Reset(0);
+            t_cachedState = state;
+        }
     }
 
     /// <summary>Validates a JSON value held as a <see cref="JsonNode"/>.</summary>
@@ -263,10 +277,9 @@ public sealed class JsonSchemaValidator
                 continue;
             }
 
-            var name = property.Name;
-            state.Push(name);
+            state.Push(property);
             var matched = false;
-            if (properties is not null && properties.TryGetValue(name, out var propertySchema))
+            if (properties is not null && FindProperty(schema, property) is { } propertySchema)
             {
                 matched = true;
                 ValidateCore(propertySchema, property.Value, state, depth + 1);
@@ -274,6 +287,7 @@ public sealed class JsonSchemaValidator
 
             if (patterns is not null)
             {
+                var name = property.Name;
                 foreach (var pattern in patterns)
                 {
                     if (GetRegex(pattern.Key).IsMatch(name))
@@ -289,8 +303,8 @@ public sealed class JsonSchemaValidator
                 if (additional.Kind == JsonSchemaNodeKind.False)
                 {
                     state.Add(properties is not null
-                        ? $"property \"{name}\" is not allowed; allowed properties are {ListNames(schema.Properties)}"
-                        : $"property \"{name}\" is not allowed");
+                        ? $"property \"{property.Name}\" is not allowed; allowed properties are {ListNames(schema.Properties)}"
+                        : $"property \"{property.Name}\" is not allowed");
                 }
                 else
                 {
@@ -310,6 +324,25 @@ public sealed class JsonSchemaValidator
         {
             state.Add($"must have at most {maxCount} properties, got {count}");
         }
+    }
+
+    /// <summary>Finds the subschema of a property by name; small schemas compare the UTF-8 name in place, without reading it into a string.</summary>
+    private static JsonSchemaNode? FindProperty(JsonSchemaNode schema, JsonProperty property)
+    {
+        if (schema.SmallProperties is { } small)
+        {
+            foreach (var (utf8Name, node) in small)
+            {
+                if (property.NameEquals(utf8Name))
+                {
+                    return node;
+                }
+            }
+
+            return null;
+        }
+
+        return schema.PropertyNodes!.TryGetValue(property.Name, out var found) ? found : null;
     }
 
     private void CheckArray(JsonSchemaNode schema, JsonElement instance, State state, int depth)
@@ -607,18 +640,26 @@ public sealed class JsonSchemaValidator
         _ => "nothing",
     };
 
-    private sealed class State(JsonSchemaValidator owner)
+    private sealed class State
     {
-        private readonly List<(string? Name, int Index)> _segments = [];
-        private int _limit = owner.MaxErrors;
+        /// <summary>Property segments keep the <see cref="JsonProperty"/>: its name is read only when a path is written.</summary>
+        private readonly List<(JsonProperty Property, int Index)> _segments = [];
+        private int _limit;
 
         public List<JsonValidationError>? Errors { get; private set; }
 
         public bool IsFull => Errors is not null && Errors.Count >= _limit;
 
-        public void Push(string name) => _segments.Add((name, -1));
+        public void Reset(int limit)
+        {
+            _segments.Clear();
+            _limit = limit;
+            Errors = null;
+        }
 
-        public void Push(int index) => _segments.Add((null, index));
+        public void Push(JsonProperty property) => _segments.Add((property, -1));
+
+        public void Push(int index) => _segments.Add((default, index));
 
         public void Pop() => _segments.RemoveAt(_segments.Count - 1);
 
@@ -659,14 +700,15 @@ public sealed class JsonSchemaValidator
             }
 
             var builder = new StringBuilder("$");
-            foreach (var (name, index) in _segments)
+            foreach (var (property, index) in _segments)
             {
-                if (name is null)
+                if (index >= 0)
                 {
                     builder.Append('[').Append(index.ToString(CultureInfo.InvariantCulture)).Append(']');
                 }
                 else
                 {
+                    var name = property.Name;
                     if (IsIdentifier(name))
                     {
                         builder.Append('.').Append(name);
@@ -689,16 +731,16 @@ public sealed class JsonSchemaValidator
             }
 
             var builder = new StringBuilder();
-            foreach (var (name, index) in _segments)
+            foreach (var (property, index) in _segments)
             {
                 builder.Append('/');
-                if (name is null)
+                if (index >= 0)
                 {
                     builder.Append(index.ToString(CultureInfo.InvariantCulture));
                 }
                 else
                 {
-                    builder.Append(name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
+                    builder.Append(property.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
                 }
             }
 

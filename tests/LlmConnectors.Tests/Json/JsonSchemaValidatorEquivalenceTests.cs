@@ -162,6 +162,45 @@ public class JsonSchemaValidatorEquivalenceTests
         Assert.Equal(Describe(reference), Describe(compiled));
     }
 
+    [Fact]
+    public void Validate_AfterAValidationThatThrew_ReportsCleanPaths()
+    {
+        var broken = new JsonSchemaValidator(JsonElement.Parse("""{"properties":{"a":{"properties":{"b":{"pattern":"["}}}}}"""));
+        var validator = new JsonSchemaValidator(JsonElement.Parse("""{"properties":{"x":{"type":"string"}}}"""));
+
+        Assert.ThrowsAny<ArgumentException>(() => broken.Validate(JsonElement.Parse("""{"a":{"b":"text"}}""")));
+        var errors = validator.Validate(JsonElement.Parse("""{"x":1}"""));
+
+        Assert.Equal(["$.x: expected string, got integer (/x)"], Describe(errors));
+    }
+
+    [Fact]
+    public async Task Validate_ManyThreadsAtOnce_EachGetsItsOwnErrors()
+    {
+        var validator = new JsonSchemaValidator(AIJsonUtilities.CreateJsonSchema(typeof(Basket)));
+        var valid = JsonElement.Parse("""{"id":"b1","lines":[{"sku":"A","quantity":1,"price":2.5,"note":null}],"counts":{"a":1},"previous":null}""");
+        var invalid = JsonElement.Parse("""{"id":"b1","lines":[{"sku":1,"quantity":1,"price":2.5,"note":null}],"counts":{"a":1},"previous":null}""");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(
+            () =>
+            {
+                var seen = new List<string>();
+                for (var i = 0; i < 200; i++)
+                {
+                    seen.AddRange(Describe(validator.Validate((i + t) % 2 == 0 ? valid : invalid)));
+                }
+
+                return seen;
+            },
+            TestContext.Current.CancellationToken)));
+
+        foreach (var seen in results)
+        {
+            Assert.Equal(100, seen.Count);
+            Assert.All(seen, e => Assert.Equal("$.lines[0].sku: expected string, got integer (/lines/0/sku)", e));
+        }
+    }
+
     private static void AssertSameResult(JsonElement schema, string instanceText)
     {
         var instance = JsonElement.Parse(instanceText);
