@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
 using LlmConnectors.Json;
+using LlmConnectors.Pipeline;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -161,13 +162,46 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
         return false;
     }
 
-    private async Task<ChatResponse> GetEnforcedResponseAsync(
+    private Task<ChatResponse> GetEnforcedResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options, ChatResponseFormatJson format, CancellationToken cancellationToken)
     {
-        (messages, options) = await PrepareRequestAsync(messages, options, format, cancellationToken).ConfigureAwait(false);
+        // When the capabilities are cached and the inner client answers at once, no state machine is needed; an exception
+        // still faults the returned task, as it did from the async method.
+        try
+        {
+            var prepare = PrepareRequestAsync(messages, options, format, cancellationToken);
+            if (!prepare.IsCompletedSuccessfully)
+            {
+                return GetEnforcedResponseCoreAsync(prepare, format, cancellationToken);
+            }
+
+            var (preparedMessages, preparedOptions) = prepare.Result;
+            var inner = base.GetResponseAsync(preparedMessages, preparedOptions, cancellationToken);
+            if (!inner.IsCompletedSuccessfully)
+            {
+                return EnforceResponseAsync(inner, format);
+            }
+
+            var response = inner.Result;
+            var enforced = EnforceResponse(response, format);
+            return ReferenceEquals(enforced, response) ? inner : Task.FromResult(enforced);
+        }
+        catch (Exception ex)
+        {
+            return PassThroughTasks.FromException<ChatResponse>(ex);
+        }
+    }
+
+    private async Task<ChatResponse> GetEnforcedResponseCoreAsync(
+        ValueTask<(IEnumerable<ChatMessage> Messages, ChatOptions? Options)> prepare, ChatResponseFormatJson format, CancellationToken cancellationToken)
+    {
+        var (messages, options) = await prepare.ConfigureAwait(false);
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         return EnforceResponse(response, format);
     }
+
+    private async Task<ChatResponse> EnforceResponseAsync(Task<ChatResponse> inner, ChatResponseFormatJson format) =>
+        EnforceResponse(await inner.ConfigureAwait(false), format);
 
     private async IAsyncEnumerable<ChatResponseUpdate> GetEnforcedStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options, ChatResponseFormatJson format, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -300,8 +334,10 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
         var textIndex = -1;
         for (var i = 0; i < messages.Count; i++)
         {
-            foreach (var content in messages[i].Contents)
+            var contents = messages[i].Contents;
+            for (var j = 0; j < contents.Count; j++)
             {
+                var content = contents[j];
                 if (content is FunctionCallContent)
                 {
                     return response;
@@ -315,20 +351,25 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
         }
 
         var rawText = textIndex < 0 ? string.Empty : messages[textIndex].Text;
+
+        // The common case, an answer that is exactly one JSON object or array, is parsed into pooled buffers and left as it is.
+        if (JsonTextExtractor.TryParseWholeText(rawText, out var document))
+        {
+            using (document)
+            {
+                CheckSchema(document.RootElement, rawText, format, response);
+            }
+
+            return response;
+        }
+
         var extraction = JsonTextExtractor.Extract(rawText);
         if (!extraction.Success)
         {
             throw Fail(JsonEnforcementFailureKind.InvalidJson, rawText, [extraction.Error], [], response, null);
         }
 
-        if (ValidateSchema && GetFormatInfo(format).Validator is { } validator)
-        {
-            var errors = validator.Validate(extraction.Value);
-            if (errors.Count > 0)
-            {
-                throw Fail(JsonEnforcementFailureKind.SchemaViolation, rawText, ToStrings(errors), errors, response, null);
-            }
-        }
+        CheckSchema(extraction.Value, rawText, format, response);
 
         if (extraction.Source == JsonExtractionSource.WholeText && ReferenceEquals(extraction.Json, rawText))
         {
@@ -336,6 +377,18 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
         }
 
         return ReplaceText(response, textIndex, extraction.Json);
+    }
+
+    private void CheckSchema(System.Text.Json.JsonElement value, string rawText, ChatResponseFormatJson format, ChatResponse response)
+    {
+        if (ValidateSchema && GetFormatInfo(format).Validator is { } validator)
+        {
+            var errors = validator.Validate(value);
+            if (errors.Count > 0)
+            {
+                throw Fail(JsonEnforcementFailureKind.SchemaViolation, rawText, ToStrings(errors), errors, response, null);
+            }
+        }
     }
 
     private static ChatResponse ReplaceText(ChatResponse response, int messageIndex, string json)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using LlmConnectors.Json;
 
 namespace LlmConnectors;
 
@@ -31,7 +32,12 @@ public sealed class JsonSchemaValidator
     private const int MaxDepth = 256;
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
 
+    [ThreadStatic]
+    private static State? t_cachedState;
+
     private readonly ConcurrentDictionary<string, Regex> _regexes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JsonSchemaNode> _references = new(StringComparer.Ordinal);
+    private readonly JsonSchemaNode _root;
 
     /// <summary>Initializes a new instance of the <see cref="JsonSchemaValidator"/> class.</summary>
     /// <param name="schema">The JSON schema: an object or a boolean.</param>
@@ -46,6 +52,9 @@ public sealed class JsonSchemaValidator
         }
 
         Schema = schema.Clone();
+
+        // Every keyword is looked up once here; validation then walks the compiled tree.
+        _root = JsonSchemaNode.Compile(Schema, 0, MaxDepth + 1);
     }
 
     /// <summary>Gets the schema this validator checks against.</summary>
@@ -60,9 +69,20 @@ public sealed class JsonSchemaValidator
     /// <returns>The violations found, empty when the value is valid.</returns>
     public IReadOnlyList<JsonValidationError> Validate(JsonElement instance)
     {
-        var state = new State(this);
-        ValidateCore(Schema, instance, state, 0);
-        return state.Errors is null ? [] : state.Errors;
+        // One state per thread is reused: a validation that passes allocates nothing of its own.
+        var state = t_cachedState ?? new State();
+        t_cachedState = null;
+        state.Reset(MaxErrors);
+        try
+        {
+            ValidateCore(_root, instance, state, 0);
+            return state.Errors is null ? [] : state.Errors;
+        }
+        finally
+        {
+            state.Reset(0);
+            t_cachedState = state;
+        }
     }
 
     /// <summary>Validates a JSON value held as a <see cref="JsonNode"/>.</summary>
@@ -79,7 +99,7 @@ public sealed class JsonSchemaValidator
     /// <returns><see langword="true"/> when the value has no violation.</returns>
     public bool IsValid(JsonElement instance) => Validate(instance).Count == 0;
 
-    private void ValidateCore(JsonElement schema, JsonElement instance, State state, int depth)
+    private void ValidateCore(JsonSchemaNode schema, JsonElement instance, State state, int depth)
     {
         if (state.IsFull)
         {
@@ -92,23 +112,23 @@ public sealed class JsonSchemaValidator
             return;
         }
 
-        switch (schema.ValueKind)
+        switch (schema.Kind)
         {
-            case JsonValueKind.True:
+            case JsonSchemaNodeKind.True:
                 return;
-            case JsonValueKind.False:
+            case JsonSchemaNodeKind.False:
                 state.Add("no value is allowed here");
                 return;
-            case JsonValueKind.Object:
+            case JsonSchemaNodeKind.Object:
                 break;
             default:
                 return;
         }
 
-        if (schema.TryGetProperty("$ref"u8, out var reference) && reference.ValueKind == JsonValueKind.String)
+        if (schema.Reference is { } target)
         {
-            var target = reference.GetString()!;
-            if (TryResolve(target, out var resolved))
+            var resolved = Resolve(schema);
+            if (!ReferenceEquals(resolved, JsonSchemaNode.UnresolvedReference))
             {
                 ValidateCore(resolved, instance, state, depth + 1);
             }
@@ -118,20 +138,22 @@ public sealed class JsonSchemaValidator
             }
         }
 
-        if (schema.TryGetProperty("type"u8, out var type) && !CheckType(type, instance, state))
+        if (schema.HasType && !schema.HasInstanceType(instance))
         {
+            state.Add($"expected {schema.ExpectedTypes}, got {DescribeValue(instance)}");
+
             // The other keywords would only repeat the type mismatch.
             return;
         }
 
-        if (schema.TryGetProperty("const"u8, out var constant) && !JsonElement.DeepEquals(constant, instance))
+        if (schema.HasConst && !JsonElement.DeepEquals(schema.Const, instance))
         {
-            state.Add($"expected {Abbreviate(constant)}, got {Abbreviate(instance)}");
+            state.Add($"expected {Abbreviate(schema.Const)}, got {Abbreviate(instance)}");
         }
 
-        if (schema.TryGetProperty("enum"u8, out var values) && values.ValueKind == JsonValueKind.Array)
+        if (schema.HasEnum)
         {
-            CheckEnum(values, instance, state);
+            CheckEnum(schema.Enum, instance, state);
         }
 
         switch (instance.ValueKind)
@@ -150,98 +172,40 @@ public sealed class JsonSchemaValidator
                 break;
         }
 
-        if (schema.TryGetProperty("allOf"u8, out var allOf) && allOf.ValueKind == JsonValueKind.Array)
+        if (schema.AllOf is { } allOf)
         {
-            foreach (var subschema in allOf.EnumerateArray())
+            foreach (var subschema in allOf)
             {
                 ValidateCore(subschema, instance, state, depth + 1);
             }
         }
 
-        if (schema.TryGetProperty("anyOf"u8, out var anyOf) && anyOf.ValueKind == JsonValueKind.Array)
+        if (schema.AnyOf is { } anyOf)
         {
             CheckAlternatives(anyOf, instance, state, depth, exactlyOne: false);
         }
 
-        if (schema.TryGetProperty("oneOf"u8, out var oneOf) && oneOf.ValueKind == JsonValueKind.Array)
+        if (schema.OneOf is { } oneOf)
         {
             CheckAlternatives(oneOf, instance, state, depth, exactlyOne: true);
         }
 
-        if (schema.TryGetProperty("not"u8, out var not) && Matches(not, instance, state, depth))
+        if (schema.Not is { } not && Matches(not, instance, state, depth))
         {
             state.Add("the value matches a shape that is not allowed here");
         }
 
-        if (schema.TryGetProperty("if"u8, out var condition))
+        if (schema.If is { } condition)
         {
-            var branch = Matches(condition, instance, state, depth) ? "then" : "else";
-            if (schema.TryGetProperty(branch, out var consequence))
+            var consequence = Matches(condition, instance, state, depth) ? schema.Then : schema.Else;
+            if (consequence is not null)
             {
                 ValidateCore(consequence, instance, state, depth + 1);
             }
         }
     }
 
-    private static bool CheckType(JsonElement type, JsonElement instance, State state)
-    {
-        if (type.ValueKind == JsonValueKind.String)
-        {
-            if (HasType(type, instance))
-            {
-                return true;
-            }
-
-            state.Add($"expected {type.GetString()}, got {DescribeValue(instance)}");
-            return false;
-        }
-
-        if (type.ValueKind != JsonValueKind.Array)
-        {
-            return true;
-        }
-
-        foreach (var item in type.EnumerateArray())
-        {
-            if (item.ValueKind == JsonValueKind.String && HasType(item, instance))
-            {
-                return true;
-            }
-        }
-
-        var expected = new StringBuilder();
-        foreach (var item in type.EnumerateArray())
-        {
-            if (expected.Length > 0)
-            {
-                expected.Append(" or ");
-            }
-
-            expected.Append(item.ValueKind == JsonValueKind.String ? item.GetString() : item.GetRawText());
-        }
-
-        state.Add($"expected {expected}, got {DescribeValue(instance)}");
-        return false;
-    }
-
-    /// <summary>Tells whether the instance has the type named by a schema string, without allocating the name.</summary>
-    private static bool HasType(JsonElement type, JsonElement instance) => instance.ValueKind switch
-    {
-        JsonValueKind.Object => type.ValueEquals("object") || !IsKnownType(type),
-        JsonValueKind.Array => type.ValueEquals("array") || !IsKnownType(type),
-        JsonValueKind.String => type.ValueEquals("string") || !IsKnownType(type),
-        JsonValueKind.Number => type.ValueEquals("number") || (type.ValueEquals("integer") && IsInteger(instance)) || !IsKnownType(type),
-        JsonValueKind.True or JsonValueKind.False => type.ValueEquals("boolean") || !IsKnownType(type),
-        JsonValueKind.Null => type.ValueEquals("null") || !IsKnownType(type),
-        _ => true,
-    };
-
-    /// <summary>Unknown type names are ignored (treated as matching), as before the standard fixed the list.</summary>
-    private static bool IsKnownType(JsonElement type) =>
-        type.ValueEquals("object") || type.ValueEquals("array") || type.ValueEquals("string") || type.ValueEquals("number") ||
-        type.ValueEquals("integer") || type.ValueEquals("boolean") || type.ValueEquals("null");
-
-    private static bool IsInteger(JsonElement number)
+    internal static bool IsInteger(JsonElement number)
     {
         if (number.TryGetInt64(out _))
         {
@@ -281,22 +245,22 @@ public sealed class JsonSchemaValidator
         state.Add($"expected one of {allowed}, got {Abbreviate(instance)}");
     }
 
-    private void CheckObject(JsonElement schema, JsonElement instance, State state, int depth)
+    private void CheckObject(JsonSchemaNode schema, JsonElement instance, State state, int depth)
     {
-        if (schema.TryGetProperty("required"u8, out var required) && required.ValueKind == JsonValueKind.Array)
+        if (schema.Required is { } required)
         {
-            foreach (var name in required.EnumerateArray())
+            foreach (var name in required)
             {
-                if (name.ValueKind == JsonValueKind.String && !instance.TryGetProperty(name.GetString()!, out _))
+                if (!instance.TryGetProperty(name, out _))
                 {
-                    state.Add($"missing required property \"{name.GetString()}\"");
+                    state.Add($"missing required property \"{name}\"");
                 }
             }
         }
 
-        var hasProperties = schema.TryGetProperty("properties"u8, out var properties) && properties.ValueKind == JsonValueKind.Object;
-        var hasPatterns = schema.TryGetProperty("patternProperties"u8, out var patterns) && patterns.ValueKind == JsonValueKind.Object;
-        var hasAdditional = schema.TryGetProperty("additionalProperties"u8, out var additional);
+        var properties = schema.PropertyNodes;
+        var patterns = schema.PatternProperties;
+        var additional = schema.AdditionalProperties;
         var count = 0;
 
         foreach (var property in instance.EnumerateObject())
@@ -307,19 +271,26 @@ public sealed class JsonSchemaValidator
                 return;
             }
 
-            state.Push(property.Name);
+            if (properties is null && patterns is null && additional is null)
+            {
+                // No keyword looks at the properties: only count them.
+                continue;
+            }
+
+            state.Push(property);
             var matched = false;
-            if (hasProperties && properties.TryGetProperty(property.Name, out var propertySchema))
+            if (properties is not null && FindProperty(schema, property) is { } propertySchema)
             {
                 matched = true;
                 ValidateCore(propertySchema, property.Value, state, depth + 1);
             }
 
-            if (hasPatterns)
+            if (patterns is not null)
             {
-                foreach (var pattern in patterns.EnumerateObject())
+                var name = property.Name;
+                foreach (var pattern in patterns)
                 {
-                    if (GetRegex(pattern.Name).IsMatch(property.Name))
+                    if (GetRegex(pattern.Key).IsMatch(name))
                     {
                         matched = true;
                         ValidateCore(pattern.Value, property.Value, state, depth + 1);
@@ -327,12 +298,12 @@ public sealed class JsonSchemaValidator
                 }
             }
 
-            if (!matched && hasAdditional)
+            if (!matched && additional is not null)
             {
-                if (additional.ValueKind == JsonValueKind.False)
+                if (additional.Kind == JsonSchemaNodeKind.False)
                 {
-                    state.Add(hasProperties
-                        ? $"property \"{property.Name}\" is not allowed; allowed properties are {ListNames(properties)}"
+                    state.Add(properties is not null
+                        ? $"property \"{property.Name}\" is not allowed; allowed properties are {ListNames(schema.Properties)}"
                         : $"property \"{property.Name}\" is not allowed");
                 }
                 else
@@ -344,48 +315,53 @@ public sealed class JsonSchemaValidator
             state.Pop();
         }
 
-        if (schema.TryGetProperty("minProperties"u8, out var min) && min.TryGetInt32(out var minCount) && count < minCount)
+        if (schema.MinProperties.TryGetValue(out var minCount) && count < minCount)
         {
             state.Add($"must have at least {minCount} properties, got {count}");
         }
 
-        if (schema.TryGetProperty("maxProperties"u8, out var max) && max.TryGetInt32(out var maxCount) && count > maxCount)
+        if (schema.MaxProperties.TryGetValue(out var maxCount) && count > maxCount)
         {
             state.Add($"must have at most {maxCount} properties, got {count}");
         }
     }
 
-    private void CheckArray(JsonElement schema, JsonElement instance, State state, int depth)
+    /// <summary>Finds the subschema of a property by name; small schemas compare the UTF-8 name in place, without reading it into a string.</summary>
+    private static JsonSchemaNode? FindProperty(JsonSchemaNode schema, JsonProperty property)
+    {
+        if (schema.SmallProperties is { } small)
+        {
+            foreach (var (utf8Name, node) in small)
+            {
+                if (property.NameEquals(utf8Name))
+                {
+                    return node;
+                }
+            }
+
+            return null;
+        }
+
+        return schema.PropertyNodes!.TryGetValue(property.Name, out var found) ? found : null;
+    }
+
+    private void CheckArray(JsonSchemaNode schema, JsonElement instance, State state, int depth)
     {
         var length = instance.GetArrayLength();
-        if (schema.TryGetProperty("minItems"u8, out var min) && min.TryGetInt32(out var minCount) && length < minCount)
+        if (schema.MinItems.TryGetValue(out var minCount) && length < minCount)
         {
             state.Add($"must have at least {minCount} item(s), got {length}");
         }
 
-        if (schema.TryGetProperty("maxItems"u8, out var max) && max.TryGetInt32(out var maxCount) && length > maxCount)
+        if (schema.MaxItems.TryGetValue(out var maxCount) && length > maxCount)
         {
             state.Add($"must have at most {maxCount} item(s), got {length}");
         }
 
-        var prefixCount = 0;
-        JsonElement prefix = default;
-        if (schema.TryGetProperty("prefixItems"u8, out var prefixItems) && prefixItems.ValueKind == JsonValueKind.Array)
-        {
-            prefix = prefixItems;
-            prefixCount = prefixItems.GetArrayLength();
-        }
-
-        var hasItems = schema.TryGetProperty("items"u8, out var items);
-        if (hasItems && items.ValueKind == JsonValueKind.Array)
-        {
-            // Draft 4-7 tuple form.
-            prefix = items;
-            prefixCount = items.GetArrayLength();
-            hasItems = schema.TryGetProperty("additionalItems"u8, out items);
-        }
-
-        if (prefixCount > 0 || hasItems)
+        var prefix = schema.PrefixItems;
+        var prefixCount = prefix?.Length ?? 0;
+        var items = schema.Items;
+        if (prefixCount > 0 || items is not null)
         {
             var index = 0;
             foreach (var item in instance.EnumerateArray())
@@ -398,11 +374,11 @@ public sealed class JsonSchemaValidator
                 state.Push(index);
                 if (index < prefixCount)
                 {
-                    ValidateCore(prefix[index], item, state, depth + 1);
+                    ValidateCore(prefix![index], item, state, depth + 1);
                 }
-                else if (hasItems)
+                else if (items is not null)
                 {
-                    if (items.ValueKind == JsonValueKind.False)
+                    if (items.Kind == JsonSchemaNodeKind.False)
                     {
                         state.Add($"no item is allowed past position {prefixCount - 1}");
                     }
@@ -417,7 +393,7 @@ public sealed class JsonSchemaValidator
             }
         }
 
-        if (schema.TryGetProperty("uniqueItems"u8, out var unique) && unique.ValueKind == JsonValueKind.True)
+        if (schema.UniqueItems)
         {
             for (var i = 0; i < length; i++)
             {
@@ -433,34 +409,30 @@ public sealed class JsonSchemaValidator
         }
     }
 
-    private void CheckString(JsonElement schema, JsonElement instance, State state)
+    private void CheckString(JsonSchemaNode schema, JsonElement instance, State state)
     {
-        var hasMin = schema.TryGetProperty("minLength"u8, out var min) & min.ValueKind == JsonValueKind.Number;
-        var hasMax = schema.TryGetProperty("maxLength"u8, out var max) & max.ValueKind == JsonValueKind.Number;
-        var hasPattern = schema.TryGetProperty("pattern"u8, out var pattern) & pattern.ValueKind == JsonValueKind.String;
-        if (!hasMin && !hasMax && !hasPattern)
+        if (!schema.HasStringKeywords)
         {
             return;
         }
 
         var value = instance.GetString()!;
-        if (hasMin || hasMax)
+        if (schema.HasLengthKeywords)
         {
             var length = CountCodePoints(value);
-            if (hasMin && min.TryGetInt32(out var minLength) && length < minLength)
+            if (schema.MinLength is { } minLength && length < minLength)
             {
                 state.Add($"must be at least {minLength} character(s) long, got {length}");
             }
 
-            if (hasMax && max.TryGetInt32(out var maxLength) && length > maxLength)
+            if (schema.MaxLength is { } maxLength && length > maxLength)
             {
                 state.Add($"must be at most {maxLength} character(s) long, got {length}");
             }
         }
 
-        if (hasPattern)
+        if (schema.Pattern is { } source)
         {
-            var source = pattern.GetString()!;
             bool isMatch;
             try
             {
@@ -478,59 +450,49 @@ public sealed class JsonSchemaValidator
         }
     }
 
-    private static void CheckNumber(JsonElement schema, JsonElement instance, State state)
+    private static void CheckNumber(JsonSchemaNode schema, JsonElement instance, State state)
     {
         var value = instance.GetDouble();
-        if (schema.TryGetProperty("minimum"u8, out var minimum) && minimum.ValueKind == JsonValueKind.Number && value < minimum.GetDouble())
+        if (schema.Minimum.IsSet && value < schema.Minimum.GetValue())
         {
-            state.Add($"must be greater than or equal to {minimum.GetRawText()}, got {instance.GetRawText()}");
+            state.Add($"must be greater than or equal to {schema.Minimum.RawText}, got {instance.GetRawText()}");
         }
 
-        if (schema.TryGetProperty("maximum"u8, out var maximum) && maximum.ValueKind == JsonValueKind.Number && value > maximum.GetDouble())
+        if (schema.Maximum.IsSet && value > schema.Maximum.GetValue())
         {
-            state.Add($"must be less than or equal to {maximum.GetRawText()}, got {instance.GetRawText()}");
+            state.Add($"must be less than or equal to {schema.Maximum.RawText}, got {instance.GetRawText()}");
         }
 
-        if (schema.TryGetProperty("exclusiveMinimum"u8, out var exclusiveMinimum))
+        if (schema.ExclusiveMinimum.IsSet && value <= schema.ExclusiveMinimum.GetValue())
         {
-            var bound = exclusiveMinimum.ValueKind == JsonValueKind.Number ? exclusiveMinimum
-                : exclusiveMinimum.ValueKind == JsonValueKind.True ? minimum : default;
-            if (bound.ValueKind == JsonValueKind.Number && value <= bound.GetDouble())
-            {
-                state.Add($"must be greater than {bound.GetRawText()}, got {instance.GetRawText()}");
-            }
+            state.Add($"must be greater than {schema.ExclusiveMinimum.RawText}, got {instance.GetRawText()}");
         }
 
-        if (schema.TryGetProperty("exclusiveMaximum"u8, out var exclusiveMaximum))
+        if (schema.ExclusiveMaximum.IsSet && value >= schema.ExclusiveMaximum.GetValue())
         {
-            var bound = exclusiveMaximum.ValueKind == JsonValueKind.Number ? exclusiveMaximum
-                : exclusiveMaximum.ValueKind == JsonValueKind.True ? maximum : default;
-            if (bound.ValueKind == JsonValueKind.Number && value >= bound.GetDouble())
-            {
-                state.Add($"must be less than {bound.GetRawText()}, got {instance.GetRawText()}");
-            }
+            state.Add($"must be less than {schema.ExclusiveMaximum.RawText}, got {instance.GetRawText()}");
         }
 
-        if (schema.TryGetProperty("multipleOf"u8, out var multipleOf) && multipleOf.ValueKind == JsonValueKind.Number)
+        if (schema.MultipleOf.IsSet)
         {
-            var divisor = multipleOf.GetDouble();
+            var divisor = schema.MultipleOf.GetValue();
             if (divisor > 0)
             {
                 var quotient = value / divisor;
                 if (Math.Abs(quotient - Math.Round(quotient)) > 1e-9)
                 {
-                    state.Add($"must be a multiple of {multipleOf.GetRawText()}, got {instance.GetRawText()}");
+                    state.Add($"must be a multiple of {schema.MultipleOf.RawText}, got {instance.GetRawText()}");
                 }
             }
         }
     }
 
-    private void CheckAlternatives(JsonElement alternatives, JsonElement instance, State state, int depth, bool exactlyOne)
+    private void CheckAlternatives(JsonSchemaNode[] alternatives, JsonElement instance, State state, int depth, bool exactlyOne)
     {
         var matches = 0;
         List<string>? firstErrors = null;
         var index = 0;
-        foreach (var alternative in alternatives.EnumerateArray())
+        foreach (var alternative in alternatives)
         {
             var errors = state.Probe(this, alternative, instance, depth + 1);
             if (errors is null)
@@ -564,8 +526,26 @@ public sealed class JsonSchemaValidator
         state.Add($"does not match any of the allowed shapes: {string.Join("; ", firstErrors ?? [])}");
     }
 
-    private bool Matches(JsonElement schema, JsonElement instance, State state, int depth) =>
+    private bool Matches(JsonSchemaNode schema, JsonElement instance, State state, int depth) =>
         state.Probe(this, schema, instance, depth + 1) is null;
+
+    /// <summary>Resolves the <c>$ref</c> of a node, once per reference text; the answer is cached on the node.</summary>
+    private JsonSchemaNode Resolve(JsonSchemaNode node)
+    {
+        if (node.ReferenceTarget is { } cached)
+        {
+            return cached;
+        }
+
+        var target = _references.GetOrAdd(
+            node.Reference!,
+            static (reference, self) => self.TryResolve(reference, out var element)
+                ? (reference == "#" ? self._root : JsonSchemaNode.Compile(element, 0, MaxDepth + 1))
+                : JsonSchemaNode.UnresolvedReference,
+            this);
+        node.ReferenceTarget = target;
+        return target;
+    }
 
     private bool TryResolve(string reference, out JsonElement resolved)
     {
@@ -660,18 +640,26 @@ public sealed class JsonSchemaValidator
         _ => "nothing",
     };
 
-    private sealed class State(JsonSchemaValidator owner)
+    private sealed class State
     {
-        private readonly List<(string? Name, int Index)> _segments = [];
-        private int _limit = owner.MaxErrors;
+        /// <summary>Property segments keep the <see cref="JsonProperty"/>: its name is read only when a path is written.</summary>
+        private readonly List<(JsonProperty Property, int Index)> _segments = [];
+        private int _limit;
 
         public List<JsonValidationError>? Errors { get; private set; }
 
         public bool IsFull => Errors is not null && Errors.Count >= _limit;
 
-        public void Push(string name) => _segments.Add((name, -1));
+        public void Reset(int limit)
+        {
+            _segments.Clear();
+            _limit = limit;
+            Errors = null;
+        }
 
-        public void Push(int index) => _segments.Add((null, index));
+        public void Push(JsonProperty property) => _segments.Add((property, -1));
+
+        public void Push(int index) => _segments.Add((default, index));
 
         public void Pop() => _segments.RemoveAt(_segments.Count - 1);
 
@@ -686,7 +674,7 @@ public sealed class JsonSchemaValidator
         }
 
         /// <summary>Validates against a subschema on the side; returns its errors, or null when it matches.</summary>
-        public List<JsonValidationError>? Probe(JsonSchemaValidator validator, JsonElement schema, JsonElement instance, int depth)
+        public List<JsonValidationError>? Probe(JsonSchemaValidator validator, JsonSchemaNode schema, JsonElement instance, int depth)
         {
             var savedErrors = Errors;
             var savedLimit = _limit;
@@ -712,14 +700,15 @@ public sealed class JsonSchemaValidator
             }
 
             var builder = new StringBuilder("$");
-            foreach (var (name, index) in _segments)
+            foreach (var (property, index) in _segments)
             {
-                if (name is null)
+                if (index >= 0)
                 {
                     builder.Append('[').Append(index.ToString(CultureInfo.InvariantCulture)).Append(']');
                 }
                 else
                 {
+                    var name = property.Name;
                     if (IsIdentifier(name))
                     {
                         builder.Append('.').Append(name);
@@ -742,16 +731,16 @@ public sealed class JsonSchemaValidator
             }
 
             var builder = new StringBuilder();
-            foreach (var (name, index) in _segments)
+            foreach (var (property, index) in _segments)
             {
                 builder.Append('/');
-                if (name is null)
+                if (index >= 0)
                 {
                     builder.Append(index.ToString(CultureInfo.InvariantCulture));
                 }
                 else
                 {
-                    builder.Append(name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
+                    builder.Append(property.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
                 }
             }
 

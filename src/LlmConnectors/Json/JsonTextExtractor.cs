@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace LlmConnectors;
@@ -132,6 +133,33 @@ public static class JsonTextExtractor
         return JsonExtractionResult.Failed(error is null
             ? "the response does not contain a JSON object or array"
             : $"the response does not contain valid JSON: {error}");
+    }
+
+    /// <summary>
+    /// Parses a text that is exactly one JSON object or array, nothing around it, into a document on pooled buffers; for such a
+    /// text <see cref="Extract"/> answers the same value with <see cref="JsonExtractionSource.WholeText"/> and the text itself.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="document">The parsed document, which the caller disposes; <see langword="null"/> when the text is anything else.</param>
+    /// <returns><see langword="true"/> when the text was parsed; otherwise call <see cref="Extract"/>.</returns>
+    internal static bool TryParseWholeText(string? text, [NotNullWhen(true)] out JsonDocument? document)
+    {
+        document = null;
+        if (string.IsNullOrEmpty(text) || text[0] is not ('{' or '[') || char.IsWhiteSpace(text[^1]) ||
+            FindValueEnd(text, 0, text.Length) != text.Length - 1)
+        {
+            return false;
+        }
+
+        try
+        {
+            document = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

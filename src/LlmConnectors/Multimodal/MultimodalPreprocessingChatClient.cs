@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using LlmConnectors.Multimodal;
+using LlmConnectors.Pipeline;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -117,12 +118,23 @@ public sealed partial class MultimodalPreprocessingChatClient : DelegatingChatCl
     /// <inheritdoc/>
     /// <exception cref="MultimodalPreprocessingException">An image could not be prepared, or the model does not take images and the policy is <see cref="UnsupportedImagePolicy.Fail"/>.</exception>
     /// <exception cref="InvalidOperationException">The settings are inconsistent (for example <see cref="UnsupportedImagePolicy.Route"/> without a fallback).</exception>
-    public override async Task<ChatResponse> GetResponseAsync(
+    public override Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        var prepared = await PrepareAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        return await prepared.Client.GetResponseAsync(prepared.Messages, prepared.Options, cancellationToken).ConfigureAwait(false);
+        // Pass-through: nothing to prepare, so the inner client's task is returned as it is, without a state machine.
+        if (messages is IReadOnlyList<ChatMessage> list && !ContainsMediaReference(list))
+        {
+            try
+            {
+                return InnerClient.GetResponseAsync(list, options, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                return PassThroughTasks.FromException<ChatResponse>(ex);
+            }
+        }
+
+        return GetPreparedResponseAsync(messages, options, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -155,6 +167,31 @@ public sealed partial class MultimodalPreprocessingChatClient : DelegatingChatCl
         }
 
         base.Dispose(disposing);
+    }
+
+    private async Task<ChatResponse> GetPreparedResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var prepared = await PrepareAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        return await prepared.Client.GetResponseAsync(prepared.Messages, prepared.Options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Tells whether any message holds an image or PDF reference (indexed loops: no enumerator is allocated).</summary>
+    private static bool ContainsMediaReference(IReadOnlyList<ChatMessage> messages)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var contents = messages[i].Contents;
+            for (var j = 0; j < contents.Count; j++)
+            {
+                if (IsMediaReference(contents[j], out _))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static bool IsMediaType(string? mediaType, out bool isPdf)

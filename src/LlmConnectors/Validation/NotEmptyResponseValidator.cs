@@ -16,10 +16,14 @@ public sealed class NotEmptyResponseValidator : IChatResponseValidator
     public ValueTask<ChatResponseValidationResult> ValidateAsync(ChatResponse response, ChatResponseValidationContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(response);
-        foreach (var message in response.Messages)
+        // Indexed loops: foreach over the IList properties would allocate an enumerator per list.
+        var messages = response.Messages;
+        for (var i = 0; i < messages.Count; i++)
         {
-            foreach (var content in message.Contents)
+            var contents = messages[i].Contents;
+            for (var j = 0; j < contents.Count; j++)
             {
+                var content = contents[j];
                 if (content is TextContent text ? !string.IsNullOrWhiteSpace(text.Text) : content is FunctionCallContent)
                 {
                     return Passed;

@@ -133,7 +133,59 @@ public sealed partial class RetryWithValidationChatClient : DelegatingChatClient
 
     /// <inheritdoc/>
     /// <exception cref="ValidationRetriesExhaustedException">Every attempt failed validation.</exception>
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (messages is null)
+        {
+            // Thrown inside the async method, so that it faults the task as before.
+            return GetResponseCoreAsync(messages!, options, null, false, default, cancellationToken);
+        }
+
+        // Pass-through: when the first answer is there at once and passes at once, no state machine is needed.
+        Task<ChatResponse> first;
+        try
+        {
+            first = base.GetResponseAsync(messages, options, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            first = Task.FromException<ChatResponse>(ex);
+        }
+
+        if (!first.IsCompletedSuccessfully)
+        {
+            return GetResponseCoreAsync(messages, options, first, false, default, cancellationToken);
+        }
+
+        var response = first.Result;
+        var validation = ValidateAsync(response, messages, options, 1, cancellationToken);
+        if (!validation.IsCompletedSuccessfully)
+        {
+            return GetResponseCoreAsync(messages, options, first, true, validation, cancellationToken);
+        }
+
+        var errors = validation.Result;
+        if (errors is not null)
+        {
+            return GetResponseCoreAsync(messages, options, first, true, new(errors), cancellationToken);
+        }
+
+        // Complete sets the attempt properties on the response itself: the inner task already holds the final answer.
+        Complete(response, 1, null);
+        return first;
+    }
+
+    /// <summary>
+    /// The retry loop. Its first attempt may already be under way (<paramref name="firstResponse"/>), and its validation too
+    /// (<paramref name="firstValidation"/>, when <paramref name="firstValidated"/>).
+    /// </summary>
+    private async Task<ChatResponse> GetResponseCoreAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options,
+        Task<ChatResponse>? firstResponse,
+        bool firstValidated,
+        ValueTask<IReadOnlyList<string>?> firstValidation,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         List<ValidationAttempt>? failures = null;
@@ -150,8 +202,18 @@ public sealed partial class RetryWithValidationChatClient : DelegatingChatClient
             IReadOnlyList<string>? errors;
             try
             {
-                response = await base.GetResponseAsync(current, options, cancellationToken).ConfigureAwait(false);
-                errors = await ValidateAsync(response, current, options, attempt, cancellationToken).ConfigureAwait(false);
+                if (attempt == 1 && firstResponse is not null)
+                {
+                    response = await firstResponse.ConfigureAwait(false);
+                    errors = firstValidated
+                        ? await firstValidation.ConfigureAwait(false)
+                        : await ValidateAsync(response, current, options, attempt, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    response = await base.GetResponseAsync(current, options, cancellationToken).ConfigureAwait(false);
+                    errors = await ValidateAsync(response, current, options, attempt, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (JsonEnforcementException ex) when (RetryOnJsonEnforcementFailure)
             {
