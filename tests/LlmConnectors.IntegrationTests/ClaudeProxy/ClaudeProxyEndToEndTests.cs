@@ -22,7 +22,8 @@ public sealed class ClaudeProxyEndToEndFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Backend = await ScriptedAnthropicServer.StartAsync(TestContext.Current.CancellationToken);
-        Proxy = await ProxyProcess.StartAsync(Backend);
+        // The CLI client's own transport retries are switched off, so that a scripted upstream failure reaches the proxy's error mapping.
+        Proxy = await ProxyProcess.StartAsync(Backend, new Dictionary<string, string> { ["ClaudeProxy__Cli__Retry__Enabled"] = "false" });
     }
 
     public async ValueTask DisposeAsync()
