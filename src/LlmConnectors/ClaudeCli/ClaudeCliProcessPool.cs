@@ -15,6 +15,8 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
     private readonly Action<int> _started;
     private readonly ConcurrentQueue<ClaudeCliProcess> _idle = new();
     private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly ConcurrentDictionary<Task, byte> _startTasks = new();
     private int _starting;
     private bool _disposed;
     private TaskCompletionSource _filled = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -64,7 +66,10 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
             while (_idle.Count + _starting < _options.WarmPoolSize)
             {
                 _starting++;
-                _ = Task.Run(StartOne);
+                var start = Task.Run(StartOne);
+                _ = _startTasks.TryAdd(start, 0);
+                _ = start.ContinueWith(
+                    t => _startTasks.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
     }
@@ -92,19 +97,33 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills every waiting process.</summary>
+    /// <summary>Kills every waiting process, including those still starting.</summary>
     /// <returns>A task that completes when they are gone.</returns>
+    /// <remarks>
+    /// Processes still starting are waited for: a process spawned by a start that outlived the pool would outlive the host too
+    /// (children are not killed when .NET exits), so their readiness waits are cancelled and each start kills its own process.
+    /// </remarks>
     public async ValueTask DisposeAsync()
     {
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
         }
+
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_startTasks.Keys).ConfigureAwait(false);
 
         while (_idle.TryDequeue(out var process))
         {
             await process.DisposeAsync().ConfigureAwait(false);
         }
+
+        _disposing.Dispose();
     }
 
     private async Task StartOne()
@@ -114,7 +133,8 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
         {
             process = ClaudeCliProcess.Start(_options);
             _started(process.Id);
-            using var timeout = new CancellationTokenSource(ReadyTimeout);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposing.Token);
+            timeout.CancelAfter(ReadyTimeout);
             if (!await process.WaitReadyAsync(timeout.Token).ConfigureAwait(false))
             {
                 throw new IOException($"The Claude CLI process {process.Id} exited during start-up. {process.StandardErrorTail}");
