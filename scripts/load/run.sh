@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load test of the Claude proxy next to the npm peer claude-max-api-proxy@1.0.0 (see docs/benchmarks-proxy.md).
+# Load test of the Claude proxy next to the npm peer claude-max-api-proxy@1.0.0 (see docs/benchmarks.md).
 # Loopback only; each concurrency level is bounded in request count and time; every process started is stopped.
 #   scripts/load/run.sh [--peer-dir DIR] [--max-seconds-per-level 90] [--requests-c1 30]
 set -euo pipefail

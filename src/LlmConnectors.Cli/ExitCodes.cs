@@ -1,6 +1,6 @@
 namespace LlmConnectors.Cli;
 
-/// <summary>The exit codes of <c>llmc</c>, for scripts. Documented in docs/getting-started.md and in <c>llmc --help</c>.</summary>
+/// <summary>The exit codes of <c>llmc</c>, for scripts. Documented in README.md and in <c>llmc --help</c>.</summary>
 internal static class ExitCodes
 {
     /// <summary>The command did what it was asked.</summary>

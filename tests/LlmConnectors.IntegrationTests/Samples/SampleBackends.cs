@@ -5,7 +5,7 @@ namespace LlmConnectors.IntegrationTests.Samples;
 
 /// <summary>
 /// The offline backends the samples, notebooks and <c>llmc</c> run against, and the environment variables that point
-/// them there (the same variables a user sets; see docs/getting-started.md): the OpenRouter-shaped
+/// them there (the same variables a user sets; see README.md): the OpenRouter-shaped
 /// <see cref="SampleOpenRouterServer"/>, and the scripted Anthropic Messages API that the real, pinned <c>claude</c>
 /// CLI talks to.
 /// </summary>

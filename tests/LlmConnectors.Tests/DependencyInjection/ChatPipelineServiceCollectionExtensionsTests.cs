@@ -349,8 +349,10 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
         }
 
         Assert.True(directory is not null, "The repository root (the folder holding LlmConnectors.sln) was not found above the test binaries.");
-        var markdown = await File.ReadAllTextAsync(Path.Combine(directory.FullName, "docs", "multimodal-routing-di.md"), Ct);
-        var start = markdown.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
+        var markdown = await File.ReadAllTextAsync(Path.Combine(directory.FullName, "README.md"), Ct);
+        var section = markdown.IndexOf("## Multimodal preprocessing, model routing, failover, and pipelines from configuration", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md lost its section on pipelines from configuration.");
+        var start = markdown.IndexOf("```json", section, StringComparison.Ordinal) + "```json".Length;
         var json = markdown[start..markdown.IndexOf("```", start, StringComparison.Ordinal)]
             .Replace("/srv/app/uploads", _root.Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal);
         var services = ServicesWithLeaves();
