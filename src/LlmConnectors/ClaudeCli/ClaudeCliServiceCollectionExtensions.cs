@@ -69,18 +69,12 @@ public static class ClaudeCliServiceCollectionExtensions
         options.WorkingDirectory = configuration[nameof(ClaudeCliOptions.WorkingDirectory)] ?? options.WorkingDirectory;
         options.ConfigDirectory = configuration[nameof(ClaudeCliOptions.ConfigDirectory)] ?? options.ConfigDirectory;
         options.PermissionMode = configuration[nameof(ClaudeCliOptions.PermissionMode)] ?? options.PermissionMode;
-        options.MaxConcurrency = Int(configuration, nameof(ClaudeCliOptions.MaxConcurrency), prefix) ?? options.MaxConcurrency;
-        options.MaxQueueLength = Int(configuration, nameof(ClaudeCliOptions.MaxQueueLength), prefix) ?? options.MaxQueueLength;
-        options.WarmPoolSize = Int(configuration, nameof(ClaudeCliOptions.WarmPoolSize), prefix) ?? options.WarmPoolSize;
-        options.MaxTurns = Int(configuration, nameof(ClaudeCliOptions.MaxTurns), prefix) ?? options.MaxTurns;
-        var retry = configuration.GetSection(nameof(ClaudeCliOptions.Retry));
-        options.Retry.Enabled = Bool(retry, nameof(TransportRetryOptions.Enabled), prefix + ":Retry") ?? options.Retry.Enabled;
-        options.Retry.UseJitter = Bool(retry, nameof(TransportRetryOptions.UseJitter), prefix + ":Retry") ?? options.Retry.UseJitter;
-        options.Retry.HonorRetryAfter = Bool(retry, nameof(TransportRetryOptions.HonorRetryAfter), prefix + ":Retry") ?? options.Retry.HonorRetryAfter;
-        options.Retry.MaxRetryAttempts = Int(retry, nameof(TransportRetryOptions.MaxRetryAttempts), prefix + ":Retry") ?? options.Retry.MaxRetryAttempts;
-        options.Retry.BaseDelay = Time(retry, nameof(TransportRetryOptions.BaseDelay), prefix + ":Retry") ?? options.Retry.BaseDelay;
-        options.Retry.MaxDelay = Time(retry, nameof(TransportRetryOptions.MaxDelay), prefix + ":Retry") ?? options.Retry.MaxDelay;
-        options.RequestTimeout = Time(configuration, nameof(ClaudeCliOptions.RequestTimeout), prefix) ?? options.RequestTimeout;
+        options.MaxConcurrency = ConfigurationValues.Int<ClaudeCliOptions>(configuration, prefix, nameof(ClaudeCliOptions.MaxConcurrency)) ?? options.MaxConcurrency;
+        options.MaxQueueLength = ConfigurationValues.Int<ClaudeCliOptions>(configuration, prefix, nameof(ClaudeCliOptions.MaxQueueLength)) ?? options.MaxQueueLength;
+        options.WarmPoolSize = ConfigurationValues.Int<ClaudeCliOptions>(configuration, prefix, nameof(ClaudeCliOptions.WarmPoolSize)) ?? options.WarmPoolSize;
+        options.MaxTurns = ConfigurationValues.Int<ClaudeCliOptions>(configuration, prefix, nameof(ClaudeCliOptions.MaxTurns)) ?? options.MaxTurns;
+        ConfigurationValues.BindRetry<ClaudeCliOptions>(configuration.GetSection(nameof(ClaudeCliOptions.Retry)), prefix + ":Retry", options.Retry);
+        options.RequestTimeout = ConfigurationValues.Time<ClaudeCliOptions>(configuration, prefix, nameof(ClaudeCliOptions.RequestTimeout)) ?? options.RequestTimeout;
 
         foreach (var child in configuration.GetSection(nameof(ClaudeCliOptions.EnvironmentVariables)).GetChildren())
         {
@@ -104,26 +98,8 @@ public static class ClaudeCliServiceCollectionExtensions
         }
     }
 
-    private static int? Int(IConfiguration configuration, string name, string prefix) => configuration[name] switch
-    {
-        null or "" => null,
-        var text when int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) => value,
-        var text => throw new OptionsValidationException(nameof(ClaudeCliOptions), typeof(ClaudeCliOptions), [$"{prefix}:{name} is '{text}'; it must be a whole number."]),
-    };
 
-    private static bool? Bool(IConfiguration configuration, string name, string prefix) => configuration[name] switch
-    {
-        null or "" => null,
-        var text when bool.TryParse(text, out var value) => value,
-        var text => throw new OptionsValidationException(nameof(ClaudeCliOptions), typeof(ClaudeCliOptions), [$"{prefix}:{name} is '{text}'; it must be true or false."]),
-    };
 
-    private static TimeSpan? Time(IConfiguration configuration, string name, string prefix) => configuration[name] switch
-    {
-        null or "" => null,
-        var text when TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) => value,
-        var text => throw new OptionsValidationException(nameof(ClaudeCliOptions), typeof(ClaudeCliOptions), [$"{prefix}:{name} is '{text}'; write a time span such as 00:10:00."]),
-    };
 
     private sealed class Validator(string prefix) : IValidateOptions<ClaudeCliOptions>
     {

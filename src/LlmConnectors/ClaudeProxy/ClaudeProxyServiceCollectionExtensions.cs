@@ -78,47 +78,21 @@ public static class ClaudeProxyServiceCollectionExtensions
         {
             options.Endpoint = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
                 ? uri
-                : throw Invalid(path, nameof(ClaudeProxyClientOptions.Endpoint), endpoint, "an absolute URL such as http://127.0.0.1:3010/v1");
+                : throw ConfigurationValues.Invalid<ClaudeProxyClientOptions>(path, nameof(ClaudeProxyClientOptions.Endpoint), endpoint, "an absolute URL such as http://127.0.0.1:3010/v1");
         }
 
         if (configuration[nameof(ClaudeProxyClientOptions.Timeout)] is { } timeout)
         {
-            options.Timeout = string.IsNullOrWhiteSpace(timeout) ? null : TimeSpanOf(path, nameof(ClaudeProxyClientOptions.Timeout), timeout);
+            // An empty value clears the timeout (no per-attempt limit); anything else must parse.
+            options.Timeout = string.IsNullOrWhiteSpace(timeout) ? null : ConfigurationValues.Time<ClaudeProxyClientOptions>(configuration, path, nameof(ClaudeProxyClientOptions.Timeout));
         }
 
         var retry = configuration.GetSection(nameof(ClaudeProxyClientOptions.Retry));
         if (retry.Exists())
         {
-            var target = options.Retry ??= new TransportRetryOptions();
-            var retryPath = path + ":Retry";
-            target.Enabled = Bool(retry, retryPath, nameof(TransportRetryOptions.Enabled)) ?? target.Enabled;
-            target.MaxRetryAttempts = Int(retry, retryPath, nameof(TransportRetryOptions.MaxRetryAttempts)) ?? target.MaxRetryAttempts;
-            target.BaseDelay = retry[nameof(TransportRetryOptions.BaseDelay)] is { } baseDelay ? TimeSpanOf(retryPath, nameof(TransportRetryOptions.BaseDelay), baseDelay) : target.BaseDelay;
-            target.MaxDelay = retry[nameof(TransportRetryOptions.MaxDelay)] is { } maxDelay ? TimeSpanOf(retryPath, nameof(TransportRetryOptions.MaxDelay), maxDelay) : target.MaxDelay;
-            target.UseJitter = Bool(retry, retryPath, nameof(TransportRetryOptions.UseJitter)) ?? target.UseJitter;
-            target.HonorRetryAfter = Bool(retry, retryPath, nameof(TransportRetryOptions.HonorRetryAfter)) ?? target.HonorRetryAfter;
+            ConfigurationValues.BindRetry<ClaudeProxyClientOptions>(retry, path + ":Retry", options.Retry ??= new TransportRetryOptions());
         }
     }
-
-    private static TimeSpan TimeSpanOf(string path, string name, string value) =>
-        TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var result) ? result : throw Invalid(path, name, value, "a time span such as 00:10:00");
-
-    private static bool? Bool(IConfiguration configuration, string path, string name) => configuration[name] switch
-    {
-        null or "" => null,
-        var text when bool.TryParse(text, out var value) => value,
-        var text => throw Invalid(path, name, text, "true or false"),
-    };
-
-    private static int? Int(IConfiguration configuration, string path, string name) => configuration[name] switch
-    {
-        null or "" => null,
-        var text when int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) => value,
-        var text => throw Invalid(path, name, text, "a whole number"),
-    };
-
-    private static InvalidOperationException Invalid(string path, string name, string value, string expected) =>
-        new($"{path}:{name} is '{value}'; it must be {expected}.");
 
     private sealed class Validator(string sectionName) : IValidateOptions<ClaudeProxyClientOptions>
     {

@@ -25,18 +25,15 @@ internal static class OpenRouterConfigurationBinder
         {
             options.Endpoint = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
                 ? uri
-                : throw Invalid(path, "Endpoint", endpoint, "an absolute URL such as https://openrouter.ai/api/v1");
+                : throw ConfigurationValues.Invalid<OpenRouterClientOptions>(path, "Endpoint", endpoint, "an absolute URL such as https://openrouter.ai/api/v1");
         }
 
         if (configuration["Timeout"] is { } timeout)
         {
-            options.Timeout = string.IsNullOrWhiteSpace(timeout) ? null : TimeSpanOf(path, "Timeout", timeout);
+            options.Timeout = string.IsNullOrWhiteSpace(timeout) ? null : ConfigurationValues.Time<OpenRouterClientOptions>(configuration, path, "Timeout");
         }
 
-        if (configuration["ModelCatalogCacheDuration"] is { } cache)
-        {
-            options.ModelCatalogCacheDuration = TimeSpanOf(path, "ModelCatalogCacheDuration", cache);
-        }
+        options.ModelCatalogCacheDuration = ConfigurationValues.Time<OpenRouterClientOptions>(configuration, path, "ModelCatalogCacheDuration") ?? options.ModelCatalogCacheDuration;
 
         if (Strings(configuration.GetSection("Models")) is { } models)
         {
@@ -46,14 +43,7 @@ internal static class OpenRouterConfigurationBinder
         var retry = configuration.GetSection("Retry");
         if (retry.Exists())
         {
-            var target = options.Retry ??= new TransportRetryOptions();
-            var retryPath = path + ":Retry";
-            target.Enabled = Bool(retry, retryPath, "Enabled") ?? target.Enabled;
-            target.MaxRetryAttempts = Int(retry, retryPath, "MaxRetryAttempts") ?? target.MaxRetryAttempts;
-            target.BaseDelay = retry["BaseDelay"] is { } baseDelay ? TimeSpanOf(retryPath, "BaseDelay", baseDelay) : target.BaseDelay;
-            target.MaxDelay = retry["MaxDelay"] is { } maxDelay ? TimeSpanOf(retryPath, "MaxDelay", maxDelay) : target.MaxDelay;
-            target.UseJitter = Bool(retry, retryPath, "UseJitter") ?? target.UseJitter;
-            target.HonorRetryAfter = Bool(retry, retryPath, "HonorRetryAfter") ?? target.HonorRetryAfter;
+            ConfigurationValues.BindRetry<OpenRouterClientOptions>(retry, path + ":Retry", options.Retry ??= new TransportRetryOptions());
         }
 
         var provider = configuration.GetSection("Provider");
@@ -65,9 +55,9 @@ internal static class OpenRouterConfigurationBinder
             target.Only = Strings(provider.GetSection("Only")) ?? target.Only;
             target.Ignore = Strings(provider.GetSection("Ignore")) ?? target.Ignore;
             target.Quantizations = Strings(provider.GetSection("Quantizations")) ?? target.Quantizations;
-            target.AllowFallbacks = Bool(provider, providerPath, "AllowFallbacks") ?? target.AllowFallbacks;
-            target.RequireParameters = Bool(provider, providerPath, "RequireParameters") ?? target.RequireParameters;
-            target.Zdr = Bool(provider, providerPath, "Zdr") ?? target.Zdr;
+            target.AllowFallbacks = ConfigurationValues.Bool<OpenRouterClientOptions>(provider, providerPath, "AllowFallbacks") ?? target.AllowFallbacks;
+            target.RequireParameters = ConfigurationValues.Bool<OpenRouterClientOptions>(provider, providerPath, "RequireParameters") ?? target.RequireParameters;
+            target.Zdr = ConfigurationValues.Bool<OpenRouterClientOptions>(provider, providerPath, "Zdr") ?? target.Zdr;
             target.DataCollection = provider["DataCollection"] ?? target.DataCollection;
             target.Sort = provider["Sort"] ?? target.Sort;
             var maxPrice = provider.GetSection("MaxPrice");
@@ -75,10 +65,10 @@ internal static class OpenRouterConfigurationBinder
             {
                 var pricePath = providerPath + ":MaxPrice";
                 var price = target.MaxPrice ??= new OpenRouterMaxPrice();
-                price.Prompt = Decimal(maxPrice, pricePath, "Prompt") ?? price.Prompt;
-                price.Completion = Decimal(maxPrice, pricePath, "Completion") ?? price.Completion;
-                price.Request = Decimal(maxPrice, pricePath, "Request") ?? price.Request;
-                price.Image = Decimal(maxPrice, pricePath, "Image") ?? price.Image;
+                price.Prompt = ConfigurationValues.Decimal<OpenRouterClientOptions>(maxPrice, pricePath, "Prompt") ?? price.Prompt;
+                price.Completion = ConfigurationValues.Decimal<OpenRouterClientOptions>(maxPrice, pricePath, "Completion") ?? price.Completion;
+                price.Request = ConfigurationValues.Decimal<OpenRouterClientOptions>(maxPrice, pricePath, "Request") ?? price.Request;
+                price.Image = ConfigurationValues.Decimal<OpenRouterClientOptions>(maxPrice, pricePath, "Image") ?? price.Image;
             }
         }
 
@@ -88,9 +78,9 @@ internal static class OpenRouterConfigurationBinder
             var reasoningPath = path + ":Reasoning";
             var target = options.Reasoning ??= new OpenRouterReasoningOptions();
             target.Effort = reasoning["Effort"] ?? target.Effort;
-            target.MaxTokens = Int(reasoning, reasoningPath, "MaxTokens") ?? target.MaxTokens;
-            target.Exclude = Bool(reasoning, reasoningPath, "Exclude") ?? target.Exclude;
-            target.Enabled = Bool(reasoning, reasoningPath, "Enabled") ?? target.Enabled;
+            target.MaxTokens = ConfigurationValues.Int<OpenRouterClientOptions>(reasoning, reasoningPath, "MaxTokens") ?? target.MaxTokens;
+            target.Exclude = ConfigurationValues.Bool<OpenRouterClientOptions>(reasoning, reasoningPath, "Exclude") ?? target.Exclude;
+            target.Enabled = ConfigurationValues.Bool<OpenRouterClientOptions>(reasoning, reasoningPath, "Enabled") ?? target.Enabled;
         }
 
         var plugins = configuration.GetSection("Plugins");
@@ -170,19 +160,4 @@ internal static class OpenRouterConfigurationBinder
 
         return JsonSerializer.SerializeToElement(children, OpenRouterJsonContext.Default.DictionaryStringJsonElement);
     }
-
-    private static bool? Bool(IConfiguration section, string path, string key) =>
-        section[key] is not { } text ? null : bool.TryParse(text, out var value) ? value : throw Invalid(path, key, text, "true or false");
-
-    private static int? Int(IConfiguration section, string path, string key) =>
-        section[key] is not { } text ? null : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : throw Invalid(path, key, text, "a whole number");
-
-    private static decimal? Decimal(IConfiguration section, string path, string key) =>
-        section[key] is not { } text ? null : decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : throw Invalid(path, key, text, "a number such as 1.5");
-
-    private static TimeSpan TimeSpanOf(string path, string key, string text) =>
-        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) ? value : throw Invalid(path, key, text, "a time span such as 00:00:30");
-
-    private static InvalidOperationException Invalid(string path, string key, string value, string expected) =>
-        new($"{path}:{key} is '{value}'; it must be {expected}.");
 }

@@ -85,7 +85,7 @@ public class OpenRouterServiceCollectionExtensionsTests
         services.AddOpenRouterChatClient(Config(new() { ["LLM:OpenRouter:ApiKey"] = "k", ["LLM:OpenRouter:Timeout"] = "soon" }).GetSection("LLM:OpenRouter"));
         using var provider = services.BuildServiceProvider();
 
-        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptions<OpenRouterClientOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<OpenRouterClientOptions>>().Value);
 
         Assert.Contains("LLM:OpenRouter:Timeout is 'soon'", ex.Message, StringComparison.Ordinal);
     }
