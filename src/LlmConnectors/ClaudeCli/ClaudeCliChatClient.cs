@@ -403,13 +403,13 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         try
         {
             var warm = true;
-            process = _pool.TryTake();
+            process = _pool.TryTake(request.ModelId);
             if (process is null)
             {
                 warm = false;
                 try
                 {
-                    process = ClaudeCliProcess.Start(_options);
+                    process = ClaudeCliProcess.Start(_options, request.ModelId);
                     StartedProcessIds.Enqueue(process.Id);
                 }
                 catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException or DirectoryNotFoundException)
@@ -431,9 +431,9 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             session?.Dispose();
             if (process is not null)
             {
-                // The kill signal goes out now; reaping the process and removing its directory need not delay the caller.
-                process.Kill();
-                var reaping = process.DisposeAsync().AsTask();
+                // Killing the tree (which walks /proc), reaping the process and removing its directory need not delay the caller.
+                var ended = process;
+                var reaping = Task.Run(async () => await ended.DisposeAsync().ConfigureAwait(false), CancellationToken.None);
                 _ = _reaping.TryAdd(reaping, 0);
                 _ = reaping.ContinueWith(t => _reaping.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }

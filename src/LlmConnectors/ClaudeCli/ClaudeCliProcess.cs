@@ -63,10 +63,19 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
 
     /// <summary>Starts the CLI with the start-up flags of <paramref name="options"/>; the conversation goes on standard input later.</summary>
     /// <param name="options">The settings.</param>
+    /// <param name="startModel">
+    /// The model to start with (the warm pool passes the model of the latest request); <see langword="null"/> for the CLI's default.
+    /// A value that cannot travel safely as one argument is not used: the request then switches the model on standard input.
+    /// </param>
     /// <returns>The started process.</returns>
     /// <exception cref="System.ComponentModel.Win32Exception">The executable was not found or cannot run.</exception>
-    public static ClaudeCliProcess Start(ClaudeCliOptions options)
+    public static ClaudeCliProcess Start(ClaudeCliOptions options, string? startModel)
     {
+        if (!IsSafeModelArgument(startModel))
+        {
+            startModel = null;
+        }
+
         string? temporaryDirectory = null;
         var workingDirectory = options.WorkingDirectory;
         if (string.IsNullOrEmpty(workingDirectory))
@@ -88,7 +97,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory,
             CreateNoWindow = true,
         };
-        foreach (var argument in BuildArguments(options))
+        foreach (var argument in BuildArguments(options, startModel))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -125,7 +134,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             throw;
         }
 
-        var cli = new ClaudeCliProcess(process, temporaryDirectory, string.IsNullOrEmpty(options.ModelId) ? null : options.ModelId);
+        var cli = new ClaudeCliProcess(process, temporaryDirectory, startModel);
         process.ErrorDataReceived += (_, e) => cli.OnStandardError(e.Data);
         process.BeginErrorReadLine();
         return cli;
@@ -134,7 +143,13 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
     /// <summary>Builds the start-up flags: everything that is the same for every request.</summary>
     /// <param name="options">The settings.</param>
     /// <returns>The argument list (no shell quoting: each item is one argument).</returns>
-    public static IReadOnlyList<string> BuildArguments(ClaudeCliOptions options)
+    public static IReadOnlyList<string> BuildArguments(ClaudeCliOptions options) => BuildArguments(options, options.ModelId);
+
+    /// <summary>Builds the start-up flags with the given start model.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="startModel">The model passed as <c>--model</c>, if any and if safe as one argument.</param>
+    /// <returns>The argument list (no shell quoting: each item is one argument).</returns>
+    public static IReadOnlyList<string> BuildArguments(ClaudeCliOptions options, string? startModel)
     {
         var arguments = new List<string>
         {
@@ -153,10 +168,18 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             arguments.Add(string.Join(',', options.AllowedTools));
         }
 
-        if (!string.IsNullOrEmpty(options.ModelId))
+        if (!HasSystemPromptArgument(options.AdditionalArguments))
+        {
+            // The empty system prompt of the Agent SDK (not Claude Code's own agent prompt) for requests without system
+            // messages, so that they need no 'initialize' request; a request with system messages still sends its own.
+            arguments.Add("--system-prompt");
+            arguments.Add(string.Empty);
+        }
+
+        if (IsSafeModelArgument(startModel))
         {
             arguments.Add("--model");
-            arguments.Add(options.ModelId);
+            arguments.Add(startModel);
         }
 
         if (!string.IsNullOrEmpty(options.PermissionMode))
@@ -168,6 +191,18 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
         arguments.AddRange(options.AdditionalArguments);
         return arguments;
     }
+
+    /// <summary>Tells whether a model id can go on the command line: set, not taken for a flag, and made of model-name characters.</summary>
+    /// <param name="model">The model id.</param>
+    /// <returns><see langword="true"/> when it can.</returns>
+    public static bool IsSafeModelArgument([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? model) =>
+        !string.IsNullOrEmpty(model) && model.Length <= 200 && model[0] != '-' && SafeModelPattern().IsMatch(model);
+
+    /// <summary>Tells whether the host's extra arguments set the system prompt themselves.</summary>
+    /// <param name="arguments">The extra arguments.</param>
+    /// <returns><see langword="true"/> when they do.</returns>
+    public static bool HasSystemPromptArgument(IEnumerable<string> arguments) =>
+        arguments.Any(a => a.StartsWith("--system-prompt", StringComparison.Ordinal));
 
     /// <summary>Writes one JSON line to standard input.</summary>
     /// <param name="utf8Json">The JSON, without the newline.</param>
@@ -285,6 +320,9 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
         {
         }
     }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:@/\[\]-]*\z")]
+    private static partial Regex SafeModelPattern();
 
     [GeneratedRegex(@"(sk-[A-Za-z0-9_\-]{6,}|(?i:bearer)\s+[A-Za-z0-9._\-]{6,})")]
     private static partial Regex SecretPattern();

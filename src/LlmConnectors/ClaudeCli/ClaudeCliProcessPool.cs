@@ -17,6 +17,7 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly ConcurrentDictionary<Task, byte> _startTasks = new();
+    private string? _preferredModel;
     private int _starting;
     private bool _disposed;
     private TaskCompletionSource _filled = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,28 +27,55 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
         _started = started;
         _options = options;
         _logger = logger;
+        _preferredModel = string.IsNullOrEmpty(options.ModelId) ? null : options.ModelId;
     }
 
     /// <summary>Gets the number of started processes waiting for a request.</summary>
     public int IdleCount => _idle.Count;
 
     /// <summary>
-    /// Takes a live started process, if one is waiting. The caller calls <see cref="Refill"/> when its request ends: a CLI start-up
-    /// costs about one CPU-second, which would otherwise compete with the request the process was taken for.
+    /// Takes a live started process that can serve a request for <paramref name="model"/>, if one is waiting, and makes that
+    /// model the one later processes start with (switching the model on standard input costs a round trip per request). The
+    /// caller calls <see cref="Refill"/> when its request ends: a CLI start-up costs about half a CPU-second, which would
+    /// otherwise compete with the request the process was taken for.
     /// </summary>
-    /// <returns>The process, or <see langword="null"/> when the pool is empty.</returns>
-    public ClaudeCliProcess? TryTake()
+    /// <param name="model">
+    /// The model of the request; <see langword="null"/> for the CLI's default, which only a process started without a model serves.
+    /// </param>
+    /// <returns>The process, or <see langword="null"/> when none is waiting (or none suits).</returns>
+    public ClaudeCliProcess? TryTake(string? model)
     {
+        Volatile.Write(ref _preferredModel, model);
         ClaudeCliProcess? taken = null;
+        List<ClaudeCliProcess>? unsuitable = null;
         while (_idle.TryDequeue(out var process))
         {
-            if (!process.HasExited)
+            if (process.HasExited)
             {
-                taken = process;
-                break;
+                _ = process.DisposeAsync().AsTask();
+                continue;
             }
 
-            _ = process.DisposeAsync().AsTask();
+            if (model is null && process.StartModel is not null)
+            {
+                (unsuitable ??= []).Add(process);
+                continue;
+            }
+
+            taken = process;
+            break;
+        }
+
+        if (taken is null && unsuitable is { Count: > 0 })
+        {
+            // Every waiting process started with a model; retire one so that the refill replaces it with a default-model one.
+            _ = unsuitable[0].DisposeAsync().AsTask();
+            unsuitable.RemoveAt(0);
+        }
+
+        foreach (var process in unsuitable ?? [])
+        {
+            _idle.Enqueue(process);
         }
 
         return taken;
@@ -131,7 +159,7 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
         ClaudeCliProcess? process = null;
         try
         {
-            process = ClaudeCliProcess.Start(_options);
+            process = ClaudeCliProcess.Start(_options, Volatile.Read(ref _preferredModel));
             _started(process.Id);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposing.Token);
             timeout.CancelAfter(ReadyTimeout);

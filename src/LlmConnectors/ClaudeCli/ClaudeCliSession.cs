@@ -39,12 +39,20 @@ internal sealed class ClaudeCliSession : IDisposable
         _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _timeout.Token, disposingToken);
     }
 
-    /// <summary>Writes the system prompt, schema, model, history and the final user message, then closes standard input.</summary>
+    /// <summary>
+    /// Writes the system prompt and schema (when the request has them), the model (when the process started with another), the
+    /// history and the final user message, then closes standard input.
+    /// </summary>
     /// <returns>A task that completes when everything is written.</returns>
     public Task SendAsync() => GuardAsync(async token =>
     {
-        await _process.WriteLineAsync(StreamJsonInput.Initialize("init", _request.SystemPrompt, _request.JsonSchema), token).ConfigureAwait(false);
-        await ExpectControlResponseAsync("init", token).ConfigureAwait(false);
+        if (_request.SystemPrompt.Count > 0 || _request.JsonSchema is not null)
+        {
+            // The process started with an empty system prompt; only a request that has its own (or a schema) pays this round trip.
+            await _process.WriteLineAsync(StreamJsonInput.Initialize("init", _request.SystemPrompt, _request.JsonSchema), token).ConfigureAwait(false);
+            await ExpectControlResponseAsync("init", token).ConfigureAwait(false);
+        }
+
         if (_request.ModelId is { } model && !string.Equals(model, _process.StartModel, StringComparison.Ordinal))
         {
             await _process.WriteLineAsync(StreamJsonInput.SetModel("model", model), token).ConfigureAwait(false);

@@ -292,6 +292,64 @@ public sealed class ClaudeCliChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_WarmPool_StartsProcessesWithTheLatestModelAndNeverServesTheDefaultModelFromThem()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.ModelId = null;
+        options.WarmPoolSize = 2;
+        var client = new ClaudeCliChatClient(options);
+        try
+        {
+            await client.WarmUpAsync(Ct);
+            var withModel = new ChatOptions { ModelId = "claude-model-a" };
+            _ = await client.GetResponseAsync([new(ChatRole.User, "One")], withModel, Ct);
+            await client.WarmUpAsync(Ct);
+            _ = await client.GetResponseAsync([new(ChatRole.User, "Two")], withModel, Ct);
+            await client.WarmUpAsync(Ct);
+
+            // Every waiting process now started with claude-model-a; a request for the CLI's default model must not take one.
+            var defaultModel = await client.GetResponseAsync([new(ChatRole.User, "Three")], cancellationToken: Ct);
+            await client.WarmUpAsync(Ct);
+            var defaultAgain = await client.GetResponseAsync([new(ChatRole.User, "Four")], cancellationToken: Ct);
+
+            Assert.Equal(["claude-model-a", "claude-model-a"], server.Requests.Take(2).Select(r => r.Model));
+            Assert.NotEqual("claude-model-a", server.Requests[2].Model);
+            Assert.Equal(server.Requests[2].Model, server.Requests[3].Model);
+            Assert.Equal(false, defaultModel.AdditionalProperties![ClaudeCliPropertyNames.WarmStart]);
+            Assert.Equal(true, defaultAgain.AdditionalProperties![ClaudeCliPropertyNames.WarmStart]);
+        }
+        finally
+        {
+            client.Dispose();
+        }
+
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_NoSystemMessage_SendsOnlyTheMinimalSystemPromptThatASystemMessageExtends()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.WarmPoolSize = 1;
+        using var client = new ClaudeCliChatClient(options);
+        await client.WarmUpAsync(Ct);
+
+        _ = await client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct);
+        await client.WarmUpAsync(Ct);
+        _ = await client.GetResponseAsync([new(ChatRole.System, "Answer in French."), new(ChatRole.User, "Hi")], cancellationToken: Ct);
+
+        // Without a system message the process runs on the empty system prompt it started with (no 'initialize' round trip),
+        // not on Claude Code's own agent prompt: adding a system message adds exactly that text and nothing else changes.
+        var without = server.Requests[0].System;
+        var with = server.Requests[1].System;
+        Assert.Equal([.. without.Skip(1), "Answer in French."], with.Skip(1));
+        Assert.DoesNotContain(without, s => s.Contains("Answer in French.", StringComparison.Ordinal));
+        Assert.True(string.Join('\n', without.Skip(1)).Length < 200, $"Unexpected system prompt: {string.Join('\n', without)}");
+    }
+
+    [Fact]
     public async Task GetResponseAsync_QueueFull_FailsAtOnceWithRateLimitedQueueFull()
     {
         await using var server = await ScriptedAnthropicServer.StartAsync(Ct);

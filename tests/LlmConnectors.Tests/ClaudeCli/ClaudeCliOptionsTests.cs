@@ -43,8 +43,43 @@ public sealed class ClaudeCliOptionsTests
         var arguments = ClaudeCliProcess.BuildArguments(new ClaudeCliOptions());
 
         Assert.Equal(
-            ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--include-partial-messages", "--no-session-persistence", "--max-turns", "1", "--tools", ""],
+            ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--include-partial-messages", "--no-session-persistence", "--max-turns", "1", "--tools", "", "--system-prompt", ""],
             arguments);
+    }
+
+    [Fact]
+    public void BuildArguments_HostSystemPromptArgument_IsNotOverridden()
+    {
+        var options = new ClaudeCliOptions();
+        options.AdditionalArguments.Add("--system-prompt-file");
+        options.AdditionalArguments.Add("/etc/prompt.txt");
+
+        var arguments = ClaudeCliProcess.BuildArguments(options);
+
+        Assert.Single(arguments, a => a.StartsWith("--system-prompt", StringComparison.Ordinal));
+        Assert.Equal(["--system-prompt-file", "/etc/prompt.txt"], arguments.TakeLast(2));
+    }
+
+    [Theory]
+    [InlineData("sonnet", true)]
+    [InlineData("claude-sonnet-4-5-20250929", true)]
+    [InlineData("us.anthropic.claude-opus-4-1-20250805-v1:0", true)]
+    [InlineData("claude-opus-4-6[1m]", true)]
+    [InlineData("--dangerously-skip-permissions", false)]
+    [InlineData("-p", false)]
+    [InlineData("sonnet --tools Bash", false)]
+    [InlineData("sonnet\n", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void BuildArguments_StartModel_OnlyAModelNameGoesOnTheCommandLine(string? model, bool expected)
+    {
+        var arguments = ClaudeCliProcess.BuildArguments(new ClaudeCliOptions(), model);
+
+        Assert.Equal(expected, arguments.Contains("--model"));
+        if (expected)
+        {
+            Assert.Equal(model, arguments[arguments.ToList().IndexOf("--model") + 1]);
+        }
     }
 
     [Fact]
