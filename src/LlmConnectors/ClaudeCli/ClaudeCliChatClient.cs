@@ -403,7 +403,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         try
         {
             var warm = true;
-            process = _pool.TryTake(request.ModelId);
+            process = await _pool.TakeAsync(request.ModelId, cancellationToken).ConfigureAwait(false);
             if (process is null)
             {
                 warm = false;

@@ -81,6 +81,57 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
         return taken;
     }
 
+    /// <summary>
+    /// Takes a waiting process like <see cref="TryTake"/>; when none is waiting but some are starting, waits for them instead of
+    /// having the caller start one more (a start-up takes about a third of a second and half a CPU-second: under load, another
+    /// start only slows the ones under way).
+    /// </summary>
+    /// <param name="model">The model of the request, as for <see cref="TryTake"/>.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>
+    /// The process, or <see langword="null"/> when none is waiting or starting (or none became ready within the start-up bound).
+    /// </returns>
+    public async ValueTask<ClaudeCliProcess?> TakeAsync(string? model, CancellationToken cancellationToken)
+    {
+        var deadline = Environment.TickCount64 + (long)ReadyTimeout.TotalMilliseconds;
+        while (true)
+        {
+            Task started;
+            lock (_lock)
+            {
+                started = _filled.Task;
+            }
+
+            if (TryTake(model) is { } process)
+            {
+                return process;
+            }
+
+            lock (_lock)
+            {
+                if (_starting == 0 || _disposed)
+                {
+                    return null;
+                }
+            }
+
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                await started.WaitAsync(TimeSpan.FromMilliseconds(left), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>Starts processes in the background until the pool holds <see cref="ClaudeCliOptions.WarmPoolSize"/>.</summary>
     public void Refill()
     {

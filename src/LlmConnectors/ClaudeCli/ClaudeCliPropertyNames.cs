@@ -24,6 +24,9 @@ public static class ClaudeCliPropertyNames
     /// <summary>The tokens written to the prompt cache (<see cref="long"/>); also in <c>UsageDetails.AdditionalCounts</c>.</summary>
     public const string CacheCreationInputTokens = "cache_creation_input_tokens";
 
-    /// <summary>Whether the request was served by a pre-started process of the warm pool (<see cref="bool"/>).</summary>
+    /// <summary>
+    /// Whether the request was served by a process of the warm pool (<see cref="bool"/>), including one the pool was still
+    /// starting when the request arrived (the request then waited for it rather than start one more).
+    /// </summary>
     public const string WarmStart = "warm_start";
 }

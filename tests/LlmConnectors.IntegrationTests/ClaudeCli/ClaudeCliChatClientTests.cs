@@ -328,6 +328,32 @@ public sealed class ClaudeCliChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_PoolStillStarting_WaitsForThePoolsProcessInsteadOfStartingAnother()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.WarmPoolSize = 1;
+        var client = new ClaudeCliChatClient(options);
+        try
+        {
+            // The constructor started the pool's process; it takes about a third of a second to be ready.
+            Assert.Equal(0, client.WarmProcessCount);
+            var response = await client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct);
+            var startedByThen = client.StartedProcessIds.Count;
+
+            Assert.Equal("Hello world", response.Text);
+            Assert.Equal(true, response.AdditionalProperties![ClaudeCliPropertyNames.WarmStart]);
+            Assert.InRange(startedByThen, 1, 2); // the pool's first process, and perhaps already its refill; never a cold one as well
+        }
+        finally
+        {
+            client.Dispose();
+        }
+
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_NoSystemMessage_SendsOnlyTheMinimalSystemPromptThatASystemMessageExtends()
     {
         await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
