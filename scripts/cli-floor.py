@@ -5,9 +5,9 @@ Drives tools/node/node_modules/.bin/claude directly over stream-json, with no .N
 Anthropic-shaped backend served by this script on loopback (two text deltas, no delay). For each run it starts one
 process with the same flags the pack uses, waits until it answers a get_settings control request (started), leaves it
 idle for --idle seconds, then writes one user line and measures until the result event: the first turn of a started
-process, which is what every request of a one-process-per-request proxy pays at best. It then sends a second user line
-to the same process and measures that too (what a reused process would cost), and reports the CPU time the whole
-process used (what each request costs the machine, start-up included).
+process, which is what every request of a one-process-per-request proxy pays at best. After the same idle time it sends
+a second user line to the same process and measures that too (what a reused process would cost), and reports the CPU
+time the whole process used (what each request costs the machine, start-up and idle time included).
 
     python3 scripts/cli-floor.py [--runs 10] [--idle 1.5]
 
@@ -88,9 +88,9 @@ def run_once(port, idle, home):
         write({"type": "control_request", "request_id": "ready", "request": {"subtype": "get_settings"}})
         read_until("control_response")
         ready = time.perf_counter() - started
-        time.sleep(idle)
         turns = []
         for text in ("Say hi", "Say hi again"):
+            time.sleep(idle)
             begin = time.perf_counter()
             write({"type": "user", "message": {"role": "user", "content": [{"type": "text", "text": text}]}})
             read_until("result")
@@ -129,7 +129,7 @@ def main():
     print("|---|---:|")
     print(f"| start-up until it answers a control request | {ms([r[0] for r in rows])} |")
     print(f"| first turn of a started process (user line to result) | {ms([r[1] for r in rows])} |")
-    print(f"| second turn of the same process | {ms([r[2] for r in rows])} |")
+    print(f"| second turn of the same process (after the same idle time) | {ms([r[2] for r in rows])} |")
     print(f"| CPU time of the whole process (user + system) | {ms([r[3] for r in rows])} |")
 
 

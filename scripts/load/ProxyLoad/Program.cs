@@ -14,6 +14,9 @@ var configuration = Arg("--configuration") ?? "Release";
 var maxSecondsPerLevel = int.Parse(Arg("--max-seconds-per-level") ?? "90", CultureInfo.InvariantCulture);
 var pacedPause = TimeSpan.FromMilliseconds(int.Parse(Arg("--paced-pause-ms") ?? "1500", CultureInfo.InvariantCulture));
 var pacedRequests = int.Parse(Arg("--paced-requests") ?? "15", CultureInfo.InvariantCulture);
+// The peer sets no CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC of its own (ours does); by default it gets it from the
+// environment so that both CLIs do the same work, and with --peer-as-shipped it runs without it, as a user would start it.
+var peerAsShipped = args.Contains("--peer-as-shipped");
 int[] levels = [1, 4, 16];
 var requestsPerLevel = new Dictionary<int, int> { [1] = int.Parse(Arg("--requests-c1") ?? "30", CultureInfo.InvariantCulture), [4] = 60, [16] = 96 };
 
@@ -88,7 +91,7 @@ if (File.Exists(peerEntry))
     start.Environment["PATH"] = Path.GetDirectoryName(claude) + ":" + Environment.GetEnvironmentVariable("PATH");
     foreach (var (key, value) in cliEnvironment)
     {
-        if (value is null)
+        if (value is null || (peerAsShipped && key == "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"))
         {
             start.Environment.Remove(key);
         }
@@ -98,7 +101,7 @@ if (File.Exists(peerEntry))
         }
     }
 
-    await RunTargetAsync("claude-max-api-proxy@1.0.0 (npm peer)", start, $"http://127.0.0.1:{port}", warmUpDelay: TimeSpan.Zero);
+    await RunTargetAsync(peerAsShipped ? "claude-max-api-proxy@1.0.0 (npm peer, as shipped)" : "claude-max-api-proxy@1.0.0 (npm peer)", start, $"http://127.0.0.1:{port}", warmUpDelay: TimeSpan.Zero);
 }
 else
 {
