@@ -433,7 +433,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             {
                 // Killing the tree (which walks /proc), reaping the process and removing its directory need not delay the caller.
                 var ended = process;
-                var reaping = Task.Run(async () => await ended.DisposeAsync().ConfigureAwait(false), CancellationToken.None);
+                var reaping = Task.Run(() => ended.DisposeAsync().AsTask(), CancellationToken.None);
                 _ = _reaping.TryAdd(reaping, 0);
                 _ = reaping.ContinueWith(t => _reaping.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }

@@ -140,12 +140,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
         return cli;
     }
 
-    /// <summary>Builds the start-up flags: everything that is the same for every request.</summary>
-    /// <param name="options">The settings.</param>
-    /// <returns>The argument list (no shell quoting: each item is one argument).</returns>
-    public static IReadOnlyList<string> BuildArguments(ClaudeCliOptions options) => BuildArguments(options, options.ModelId);
-
-    /// <summary>Builds the start-up flags with the given start model.</summary>
+    /// <summary>Builds the start-up flags: everything that is the same for every request, and the start model.</summary>
     /// <param name="options">The settings.</param>
     /// <param name="startModel">The model passed as <c>--model</c>, if any and if safe as one argument.</param>
     /// <returns>The argument list (no shell quoting: each item is one argument).</returns>

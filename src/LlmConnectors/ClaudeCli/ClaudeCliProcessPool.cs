@@ -35,15 +35,13 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
 
     /// <summary>
     /// Takes a live started process that can serve a request for <paramref name="model"/>, if one is waiting, and makes that
-    /// model the one later processes start with (switching the model on standard input costs a round trip per request). The
-    /// caller calls <see cref="Refill"/> when its request ends: a CLI start-up costs about half a CPU-second, which would
-    /// otherwise compete with the request the process was taken for.
+    /// model the one later processes start with (switching the model on standard input costs a round trip per request).
     /// </summary>
     /// <param name="model">
     /// The model of the request; <see langword="null"/> for the CLI's default, which only a process started without a model serves.
     /// </param>
     /// <returns>The process, or <see langword="null"/> when none is waiting (or none suits).</returns>
-    public ClaudeCliProcess? TryTake(string? model)
+    private ClaudeCliProcess? TryTake(string? model)
     {
         Volatile.Write(ref _preferredModel, model);
         ClaudeCliProcess? taken = null;
@@ -84,7 +82,8 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
     /// <summary>
     /// Takes a waiting process like <see cref="TryTake"/>; when none is waiting but some are starting, waits for them instead of
     /// having the caller start one more (a start-up takes about a third of a second and half a CPU-second: under load, another
-    /// start only slows the ones under way).
+    /// start only slows the ones under way). The caller calls <see cref="Refill"/> when its request ends: a CLI start-up costs
+    /// about half a CPU-second, which would otherwise compete with the request the process was taken for.
     /// </summary>
     /// <param name="model">The model of the request, as for <see cref="TryTake"/>.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>

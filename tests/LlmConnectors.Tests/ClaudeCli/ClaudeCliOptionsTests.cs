@@ -40,7 +40,7 @@ public sealed class ClaudeCliOptionsTests
     [Fact]
     public void BuildArguments_Defaults_DisableToolsAndNeverCarryThePrompt()
     {
-        var arguments = ClaudeCliProcess.BuildArguments(new ClaudeCliOptions());
+        var arguments = ClaudeCliProcess.BuildArguments(new ClaudeCliOptions(), startModel: null);
 
         Assert.Equal(
             ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--include-partial-messages", "--no-session-persistence", "--max-turns", "1", "--tools", "", "--system-prompt", ""],
@@ -54,7 +54,7 @@ public sealed class ClaudeCliOptionsTests
         options.AdditionalArguments.Add("--system-prompt-file");
         options.AdditionalArguments.Add("/etc/prompt.txt");
 
-        var arguments = ClaudeCliProcess.BuildArguments(options);
+        var arguments = ClaudeCliProcess.BuildArguments(options, options.ModelId);
 
         Assert.Single(arguments, a => a.StartsWith("--system-prompt", StringComparison.Ordinal));
         Assert.Equal(["--system-prompt-file", "/etc/prompt.txt"], arguments.TakeLast(2));
@@ -91,7 +91,7 @@ public sealed class ClaudeCliOptionsTests
         options.AdditionalArguments.Add("--effort");
         options.AdditionalArguments.Add("low");
 
-        var arguments = ClaudeCliProcess.BuildArguments(options);
+        var arguments = ClaudeCliProcess.BuildArguments(options, options.ModelId);
 
         Assert.Equal("Read,Grep", arguments[arguments.ToList().IndexOf("--tools") + 1]);
         Assert.Equal("Read,Grep", arguments[arguments.ToList().IndexOf("--allowedTools") + 1]);
