@@ -79,7 +79,7 @@ public sealed class JsonSchemaValidator
         }
 
         var errors = new List<JsonValidationError>();
-        Collect(Evaluate(instance, HierarchicalOutput), instance, errors);
+        Collect(Evaluate(instance, HierarchicalOutput), instance, errors, fix: null);
         return errors;
     }
 
@@ -119,7 +119,7 @@ public sealed class JsonSchemaValidator
     }
 
     // Walks the failed branches only, so the failed alternatives of a satisfied anyOf are not reported.
-    private void Collect(EvaluationResults node, JsonElement root, List<JsonValidationError> errors)
+    private void Collect(EvaluationResults node, JsonElement root, List<JsonValidationError> errors, PointerFix? fix)
     {
         if (node.IsValid || errors.Count >= MaxErrors)
         {
@@ -127,7 +127,7 @@ public sealed class JsonSchemaValidator
         }
 
         var before = errors.Count;
-        var pointer = node.InstanceLocation.ToString();
+        var pointer = PointerFix.Apply(fix, node.InstanceLocation.ToString());
         foreach (var (keyword, message) in node.Errors ?? [])
         {
             if (errors.Count >= MaxErrors)
@@ -140,15 +140,37 @@ public sealed class JsonSchemaValidator
                 : FalseSchemaError(root, pointer, node.EvaluationPath.ToString()));
         }
 
+        var prefixLength = CountChildren(node, "/prefixItems/");
         foreach (var child in node.Details ?? [])
         {
-            Collect(child, root, errors);
+            Collect(child, root, errors, prefixLength > 0 && IsChildOf(node, child, "/items") ? PointerFix.Shift(fix, child, prefixLength) : fix);
         }
 
         if (errors.Count == before && errors.Count < MaxErrors)
         {
             errors.Add(UnexplainedError(node, root, pointer));
         }
+    }
+
+    private static int CountChildren(EvaluationResults node, string keywordPath)
+    {
+        var count = 0;
+        foreach (var child in node.Details ?? [])
+        {
+            if (IsChildOf(node, child, keywordPath))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool IsChildOf(EvaluationResults node, EvaluationResults child, string keywordPath)
+    {
+        var parent = node.EvaluationPath.ToString();
+        var path = child.EvaluationPath.ToString();
+        return path.StartsWith(parent, StringComparison.Ordinal) && path.AsSpan(parent.Length).StartsWith(keywordPath, StringComparison.Ordinal);
     }
 
     // JsonSchema.Net gives no message for a failed "not", for "oneOf" with several matches, or for draft 7's "contains" on
@@ -262,4 +284,39 @@ public sealed class JsonSchemaValidator
         JsonValueKind.Null => "null",
         _ => kind.ToString(),
     };
+
+    /// <summary>
+    /// Corrects instance locations that JsonSchema.Net 8.0.5 reports wrongly: after <c>prefixItems</c>, it numbers the items
+    /// that <c>items</c> checks from the end of the prefix (the item at index 2 after a prefix of 2 is reported as 0). Each
+    /// fix applies to one subtree of the results, so the prefix items' own (right) locations are left alone.
+    /// </summary>
+    private sealed record PointerFix(string Raw, string Corrected, PointerFix? Outer)
+    {
+        public static PointerFix? Shift(PointerFix? outer, EvaluationResults item, int prefixLength)
+        {
+            var raw = item.InstanceLocation.ToString();
+            var slash = raw.LastIndexOf('/');
+            if (slash < 0 || !int.TryParse(raw.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            {
+                return outer;
+            }
+
+            var corrected = Apply(outer, raw[..slash]) + "/" + (index + prefixLength).ToString(CultureInfo.InvariantCulture);
+            return new PointerFix(raw, corrected, outer);
+        }
+
+        public static string Apply(PointerFix? fix, string pointer)
+        {
+            // The innermost fix that covers the pointer was computed from the outer ones already.
+            for (var current = fix; current is not null; current = current.Outer)
+            {
+                if (pointer == current.Raw || (pointer.StartsWith(current.Raw, StringComparison.Ordinal) && pointer[current.Raw.Length] == '/'))
+                {
+                    return current.Corrected + pointer[current.Raw.Length..];
+                }
+            }
+
+            return pointer;
+        }
+    }
 }

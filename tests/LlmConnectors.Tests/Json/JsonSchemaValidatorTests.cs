@@ -242,6 +242,27 @@ public class JsonSchemaValidatorTests
     }
 
     [Fact]
+    public void Validate_ItemsAfterPrefixItems_ReportsTheRealIndexes()
+    {
+        var schema = Parse("""
+            {"properties":{"rows":{"type":"array","items":{"prefixItems":[{"type":"string"},{"type":"string"}],"items":{"type":"object","properties":{"n":{"type":"integer"}}}}}}}
+            """);
+
+        var errors = new JsonSchemaValidator(schema).Validate(Parse("""{"rows":[["a","b",{"n":1}],[1,"b",{"n":1},{"n":"x"}]]}"""));
+
+        Assert.Equal(["/rows/1/0", "/rows/1/3/n"], errors.Select(e => e.JsonPointer));
+        Assert.Equal(["$.rows[1][0]", "$.rows[1][3].n"], errors.Select(e => e.Path));
+    }
+
+    [Fact]
+    public void Validate_ExtraItemAfterClosedTuple_ReportsItsIndex()
+    {
+        var error = Assert.Single(new JsonSchemaValidator(Parse("""{"prefixItems":[{"type":"string"}],"items":false}""")).Validate(Parse("""["a",2]""")));
+
+        Assert.Equal(("$[1]", "items", "this array item is not allowed"), (error.Path, error.Keyword, error.Message));
+    }
+
+    [Fact]
     public void Validate_FalseSchemaAtRoot_ReportsFalse()
     {
         var error = Assert.Single(new JsonSchemaValidator(Parse("false")).Validate(Parse("1")));
