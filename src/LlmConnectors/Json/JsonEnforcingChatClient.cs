@@ -449,6 +449,8 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
     private async ValueTask<(IEnumerable<ChatMessage> Messages, ChatOptions? Options)> PrepareRequestAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options, ChatResponseFormatJson format, CancellationToken cancellationToken)
     {
+        // Compiles the schema (once per format): a schema JsonSchema.Net rejects fails here, before the model is paid for.
+        _ = GetFormatInfo(format);
         var capabilities = await GetCapabilitiesAsync(options?.ModelId, cancellationToken).ConfigureAwait(false);
         var hasSchema = format.Schema is not null;
         var modelId = options?.ModelId;

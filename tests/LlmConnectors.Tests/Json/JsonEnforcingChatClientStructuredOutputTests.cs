@@ -125,6 +125,19 @@ public class JsonEnforcingChatClientStructuredOutputTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_SchemaJsonSchemaNetRejects_ThrowsBeforeCallingTheModel()
+    {
+        var inner = new ScriptedChatClient().EnqueueText("{}");
+        using var client = new JsonEnforcingChatClient(inner) { AssumeNativeSupportWhenUnknown = true };
+        var options = new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(JsonDocument.Parse("""{"type":"text"}""").RootElement) };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync("q", options, Ct));
+
+        Assert.Contains("text", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(inner.Calls);
+    }
+
+    [Fact]
     public async Task GetJsonResponseAsync_SendsTheSameFormatAsMeai()
     {
         await AssertSameFormat<Person>("{\"name\":\"Ada\",\"age\":36}");

@@ -282,6 +282,20 @@ public class JsonSchemaValidatorTests
     }
 
     [Fact]
+    public async Task Validate_ManyThreadsAtOnce_GiveTheSameErrors()
+    {
+        var validator = new JsonSchemaValidator(SchemaOf<Order>());
+        var instance = Parse("""{"id":1,"status":"Lost","shippingAddress":{"street":"s"},"items":[{"sku":"a","quantity":"x","price":1}]}""");
+        var expected = validator.Validate(instance).Select(e => e.ToString()).ToArray();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            Enumerable.Range(0, 50).Select(_ => string.Join("\n", validator.Validate(instance))).Distinct().ToArray())));
+
+        Assert.NotEmpty(expected);
+        Assert.All(results, distinct => Assert.Equal([string.Join("\n", expected)], distinct));
+    }
+
+    [Fact]
     public void Validate_ManyErrors_StopsAtMaxErrors()
     {
         var schema = Parse("""{"type":"array","items":{"type":"string"}}""");
