@@ -32,7 +32,8 @@ public sealed class JsonSchemaValidator
     /// <summary>Initializes a new instance of the <see cref="JsonSchemaValidator"/> class and compiles the schema.</summary>
     /// <param name="schema">The JSON schema: an object or a boolean.</param>
     /// <exception cref="ArgumentException">
-    /// <paramref name="schema"/> is neither an object nor a boolean, or is not a valid schema (a keyword with a wrong value).
+    /// <paramref name="schema"/> is neither an object nor a boolean, names in <c>$schema</c> a draft other than 6, 7, 2019-09 and
+    /// 2020-12 (draft 4, a custom meta-schema), or is not a valid schema (a keyword with a wrong value).
     /// </exception>
     public JsonSchemaValidator(JsonElement schema)
     {
@@ -96,10 +97,13 @@ public sealed class JsonSchemaValidator
             : null;
         return uri switch
         {
+            null or "https://json-schema.org/draft/2020-12/schema" => Dialect.Draft202012,
             "http://json-schema.org/draft-06/schema" => Dialect.Draft06,
             "http://json-schema.org/draft-07/schema" => Dialect.Draft07,
             "https://json-schema.org/draft/2019-09/schema" => Dialect.Draft201909,
-            _ => Dialect.Draft202012,
+            _ => throw new ArgumentException(
+                $"The JSON schema's \"$schema\" is \"{uri}\", a draft JsonSchema.Net 8.0.5 does not read. Use draft 6, 7, 2019-09 or 2020-12 (\"https://json-schema.org/draft/2020-12/schema\"), or leave \"$schema\" out for 2020-12; a draft 4 schema usually works as draft 6 once a boolean exclusiveMinimum/exclusiveMaximum becomes the number itself and \"id\" becomes \"$id\".",
+                nameof(schema)),
         };
     }
 

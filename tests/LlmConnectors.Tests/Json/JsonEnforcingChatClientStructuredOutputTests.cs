@@ -89,6 +89,23 @@ public class JsonEnforcingChatClientStructuredOutputTests
         Assert.Equal([error], ex.Errors);
     }
 
+    [Theory]
+    [InlineData("""{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"age":{"$ref":"#/definitions/Age"}},"required":["age"],"definitions":{"Age":{"type":"integer","minimum":0}}}""")]
+    [InlineData("""{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"age":{"$ref":"#/$defs/Age"}},"required":["age"],"$defs":{"Age":{"type":"integer","minimum":0}}}""")]
+    [InlineData("""{"type":"object","properties":{"age":{"$ref":"#/$defs/Age"}},"required":["age"],"$defs":{"Age":{"type":"integer","minimum":0}}}""")]
+    public async Task GetResponseAsync_SchemaWithDraftAndReferences_EnforcesTheReferencedSchema(string schema)
+    {
+        var inner = new ScriptedChatClient().EnqueueText("```json\n{\"age\":-1}\n```").EnqueueText("Sure: {\"age\":3}");
+        using var client = new JsonEnforcingChatClient(inner);
+        var options = new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(JsonDocument.Parse(schema).RootElement) };
+
+        var ex = await Assert.ThrowsAsync<JsonEnforcementException>(() => client.GetResponseAsync("q", options, Ct));
+        var response = await client.GetResponseAsync("q", options, Ct);
+
+        Assert.Equal(("$.age", "minimum"), (Assert.Single(ex.SchemaErrors).Path, ex.SchemaErrors[0].Keyword));
+        Assert.Equal("{\"age\":3}", response.Text);
+    }
+
     [Fact]
     public async Task MeaiGetResponseAsync_WrappedValueOfWrongType_ThrowsWithDataPath()
     {

@@ -210,6 +210,30 @@ public class JsonSchemaValidatorTests
         Assert.Throws<ArgumentException>("schema", () => new JsonSchemaValidator(Parse("""{"type":"text"}""")));
     }
 
+    [Theory]
+    [InlineData("http://json-schema.org/draft-04/schema#")]
+    [InlineData("https://example.com/my-meta-schema")]
+    public void Constructor_DraftJsonSchemaNetDoesNotRead_ThrowsSayingWhichDraftsWork(string draft)
+    {
+        var ex = Assert.Throws<ArgumentException>("schema", () => new JsonSchemaValidator(Parse($$"""{"$schema":"{{draft}}","type":"object"}""")));
+
+        Assert.Contains(draft.TrimEnd('#'), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("draft 6, 7, 2019-09 or 2020-12", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://json-schema.org/draft-06/schema#")]
+    [InlineData("http://json-schema.org/draft-07/schema#")]
+    [InlineData("https://json-schema.org/draft/2019-09/schema")]
+    [InlineData("https://json-schema.org/draft/2020-12/schema")]
+    public void Validate_EachSupportedDraft_Validates(string draft)
+    {
+        var validator = new JsonSchemaValidator(Parse($$"""{"$schema":"{{draft}}","type":"object","required":["a"]}"""));
+
+        Assert.True(validator.IsValid(Parse("""{"a":1}""")));
+        Assert.False(validator.IsValid(Parse("{}")));
+    }
+
     [Fact]
     public void Constructor_TwoSchemasWithTheSameId_DoNotInterfere()
     {
