@@ -1,18 +1,26 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LlmConnectors.Json;
 using Microsoft.Extensions.AI;
 
 namespace LlmConnectors;
 
-/// <summary>Asks an <see cref="IChatClient"/> for a JSON answer and returns it as a .NET object.</summary>
+/// <summary>Asks an <see cref="IChatClient"/> for a JSON answer and returns it as a checked .NET object.</summary>
 /// <remarks>
-/// Named <c>GetJsonResponseAsync</c> so that it does not clash with <c>GetResponseAsync&lt;T&gt;</c> of Microsoft.Extensions.AI.
-/// The request carries the JSON schema of the result type (from <see cref="AIJsonUtilities.CreateJsonSchema"/>) as its
-/// response format; a <see cref="JsonEnforcingChatClient"/> in the pipeline makes any model honour it, and a
-/// <see cref="RetryWithValidationChatClient"/> with a <see cref="DeserializesToResponseValidator{T}"/> asks again when the
-/// answer does not deserialize. This helper itself asks only once.
+/// <para>
+/// Microsoft.Extensions.AI's <c>GetResponseAsync&lt;T&gt;</c> is the first choice for structured output, and works through
+/// <see cref="JsonEnforcingChatClient"/> on every leaf. <c>GetJsonResponseAsync&lt;T&gt;</c> sends the same response format
+/// (the schema <see cref="AIJsonUtilities.CreateJsonSchema"/> makes, a type that is not an object wrapped in
+/// <c>{"data": ...}</c> as MEAI does) and adds what MEAI's does not:
+/// </para>
+/// <list type="bullet">
+/// <item><description>the JSON is found in prose or a code fence even without <see cref="JsonEnforcingChatClient"/> in the pipeline;</description></item>
+/// <item><description>stricter reading, set by <see cref="JsonResponseOptions"/>: required constructor parameters, nullable annotations, unknown members, and DataAnnotations attributes on the result and the objects it holds;</description></item>
+/// <item><description>failures are a <see cref="JsonEnforcementException"/> whose errors carry JSON paths, worded for the model, which a
+/// <see cref="RetryWithValidationChatClient"/> with a <see cref="DeserializesToResponseValidator{T}"/> uses to ask again;</description></item>
+/// <item><description>the result comes with the JSON text it was read from (<see cref="JsonChatResponse{T}.Json"/>).</description></item>
+/// </list>
+/// <para>This helper itself asks only once.</para>
 /// </remarks>
 public static class JsonChatClientExtensions
 {
@@ -54,7 +62,7 @@ public static class JsonChatClientExtensions
 
         var requestOptions = options?.Clone() ?? new ChatOptions();
         requestOptions.ResponseFormat = jsonOptions.IncludeSchema
-            ? ResponseFormatCache<T>.Get(jsonOptions.GetEffectiveSerializerOptions())
+            ? JsonResultFormat<T>.Get(jsonOptions.GetEffectiveSerializerOptions()).Format
             : ChatResponseFormat.Json;
 
         var response = await client.GetResponseAsync(messages, requestOptions, cancellationToken).ConfigureAwait(false);
@@ -71,14 +79,5 @@ public static class JsonChatClientExtensions
         }
 
         return new JsonChatResponse<T>(response, extraction.Json, result!);
-    }
-
-    /// <summary>One response format per result type and serializer options, so that middlewares can cache by format.</summary>
-    private static class ResponseFormatCache<T>
-    {
-        private static readonly ConditionalWeakTable<JsonSerializerOptions, ChatResponseFormatJson> Formats = [];
-
-        public static ChatResponseFormatJson Get(JsonSerializerOptions options) =>
-            Formats.GetValue(options, static o => ChatResponseFormat.ForJsonSchema<T>(o));
     }
 }

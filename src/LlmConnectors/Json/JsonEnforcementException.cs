@@ -57,7 +57,7 @@ public sealed class JsonEnforcementException : LlmConnectorException
     /// <summary>Gets the text of the response as the model wrote it (may contain model output: do not log it above Trace level).</summary>
     public string RawText { get; } = string.Empty;
 
-    /// <summary>Gets the errors, worded for the model (for example <c>$.items[2].price: expected number, got string</c>).</summary>
+    /// <summary>Gets the errors, worded for the model (for example <c>$.items[2].price: type: Value is "string" but should be "number"</c>).</summary>
     public IReadOnlyList<string> Errors { get; } = [];
 
     /// <summary>Gets the schema violations, when <see cref="FailureKind"/> is <see cref="JsonEnforcementFailureKind.SchemaViolation"/>.</summary>

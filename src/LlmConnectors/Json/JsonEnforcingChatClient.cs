@@ -33,6 +33,13 @@ namespace LlmConnectors;
 /// left as it is.
 /// </para>
 /// <para>
+/// Structured output the Microsoft.Extensions.AI way works through this client: <c>GetResponseAsync&lt;T&gt;</c> and
+/// <c>ChatResponseFormat.ForJsonSchema&lt;T&gt;()</c> send a draft 2020-12 schema (with <c>"$schema"</c>; a type that is not an
+/// object is wrapped as <c>{"type":"object","properties":{"data":...}}</c>), which is enforced like any other schema and
+/// validated by <see cref="JsonSchemaValidator"/>; <c>ChatResponse&lt;T&gt;.Result</c> then reads the clean JSON. Compiled
+/// schemas are shared by schema text, so a new format object per call costs no recompilation.
+/// </para>
+/// <para>
 /// Streaming: the text before the value (prose, an opening code fence) is held back and dropped; the value starts at the
 /// first <c>{</c> followed by <c>"</c> or <c>}</c>, or the first <c>[</c> followed by something that can start a JSON value
 /// (so <c>{name}</c> or <c>[Note]</c> in prose is skipped), and only that bracket and the white space after it wait for the next
@@ -44,7 +51,9 @@ namespace LlmConnectors;
 /// </remarks>
 public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
 {
+    private const int MaxCachedSchemas = 256;
     private static readonly ConditionalWeakTable<ChatResponseFormatJson, FormatInfo> FormatInfos = [];
+    private static readonly ConcurrentDictionary<string, JsonSchemaValidator> Validators = new(StringComparer.Ordinal);
 
     private readonly ILogger _logger;
     private static readonly ModelCapabilities UnknownWithoutSupport = new() { ModelId = string.Empty };
@@ -440,6 +449,8 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
     private async ValueTask<(IEnumerable<ChatMessage> Messages, ChatOptions? Options)> PrepareRequestAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options, ChatResponseFormatJson format, CancellationToken cancellationToken)
     {
+        // Compiles the schema (once per format): a schema JsonSchema.Net rejects fails here, before the model is paid for.
+        _ = GetFormatInfo(format);
         var capabilities = await GetCapabilitiesAsync(options?.ModelId, cancellationToken).ConfigureAwait(false);
         var hasSchema = format.Schema is not null;
         var modelId = options?.ModelId;
@@ -497,12 +508,30 @@ public sealed partial class JsonEnforcingChatClient : DelegatingChatClient
         return capabilities ?? Unknown;
     }
 
+    // MEAI's GetResponseAsync<T> creates a new format object on every call: the compiled schema is shared by schema text.
     private static FormatInfo GetFormatInfo(ChatResponseFormatJson format) =>
         FormatInfos.GetValue(format, static f => new FormatInfo(
             CreateInstruction(f),
             f.Schema is { } schema && schema.ValueKind is System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.False
-                ? new JsonSchemaValidator(schema)
+                ? GetValidator(schema)
                 : null));
+
+    private static JsonSchemaValidator GetValidator(System.Text.Json.JsonElement schema)
+    {
+        var text = schema.GetRawText();
+        if (Validators.TryGetValue(text, out var validator))
+        {
+            return validator;
+        }
+
+        // Bounded: an application that generates schemas per request recompiles instead of growing without limit.
+        if (Validators.Count >= MaxCachedSchemas)
+        {
+            Validators.Clear();
+        }
+
+        return Validators.GetOrAdd(text, static (_, s) => new JsonSchemaValidator(s), schema);
+    }
 
     private static string[] ToStrings(IReadOnlyList<JsonValidationError> errors)
     {

@@ -15,6 +15,9 @@ internal static class JsonResultDeserializer
     internal const string RequiresUnreferencedCodeMessage =
         "DataAnnotations validation reads the attributes of the result type and its members through reflection. Set JsonResponseOptions.ValidateDataAnnotations to false and keep the type's members for trimming, or accept the warning.";
 
+    /// <summary>The property MEAI wraps a value that is not an object in (see <see cref="JsonResultFormat{T}"/>).</summary>
+    internal const string WrapperProperty = "data";
+
     private const int MaxObjectDepth = 32;
 
     [RequiresUnreferencedCode(RequiresUnreferencedCodeMessage)]
@@ -23,6 +26,13 @@ internal static class JsonResultDeserializer
         errors = [];
         var serializerOptions = options.GetEffectiveSerializerOptions();
         var typeInfo = (JsonTypeInfo<T>)serializerOptions.GetTypeInfo(typeof(T));
+
+        // A type that is not an object was asked for wrapped in {"data": ...}, as MEAI's GetResponseAsync<T> does.
+        if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty(JsonResultDeserializer.WrapperProperty, out var wrapped) &&
+            JsonResultFormat<T>.Get(serializerOptions).Wrapped)
+        {
+            value = wrapped;
+        }
         try
         {
             result = value.Deserialize(typeInfo);

@@ -1,60 +1,60 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using LlmConnectors.Json;
+using Json.Schema;
 
 namespace LlmConnectors;
 
 /// <summary>
-/// Validates JSON values against a JSON schema, on System.Text.Json, with errors worded for a language model.
+/// Validates JSON values against a JSON schema, with errors short enough to send back to the model that wrote the value.
+/// A thin wrapper over <see href="https://www.nuget.org/packages/JsonSchema.Net/8.0.5">JsonSchema.Net</see> 8.0.5.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Supports the keywords that <c>AIJsonUtilities.CreateJsonSchema</c> and hand-written response schemas use:
-/// <c>type</c> (a name or an array of names such as <c>["string","null"]</c>), <c>enum</c>, <c>const</c>,
-/// <c>properties</c>, <c>required</c>, <c>additionalProperties</c> (boolean or schema), <c>patternProperties</c>,
-/// <c>minProperties</c>/<c>maxProperties</c>, <c>items</c>, <c>prefixItems</c>, <c>minItems</c>/<c>maxItems</c>,
-/// <c>uniqueItems</c>, <c>minimum</c>/<c>maximum</c>, <c>exclusiveMinimum</c>/<c>exclusiveMaximum</c>, <c>multipleOf</c>,
-/// <c>minLength</c>/<c>maxLength</c> (counted in Unicode code points), <c>pattern</c>, <c>anyOf</c>, <c>oneOf</c>,
-/// <c>allOf</c>, <c>not</c>, <c>if</c>/<c>then</c>/<c>else</c>, boolean schemas, and <c>$ref</c> to any JSON pointer
-/// inside the same document (<c>#</c>, <c>#/$defs/Name</c>, <c>#/definitions/Name</c>, <c>#/properties/x/items</c>).
+/// The schema is compiled once, in the constructor; an instance is immutable and safe to share between threads, so keep one
+/// per schema. The draft is taken from the schema's <c>$schema</c> (draft 6, 7, 2019-09 or 2020-12, as
+/// <c>AIJsonUtilities.CreateJsonSchema</c> and <c>ChatResponseFormat.ForJsonSchema&lt;T&gt;()</c> write it); a schema without
+/// <c>$schema</c> is read as draft 2020-12. <c>format</c> is an annotation and is not checked.
 /// </para>
 /// <para>
-/// <c>format</c> and annotations (<c>title</c>, <c>description</c>, <c>default</c>, ...) are ignored. References to other
-/// documents are reported as errors. An instance of this class is immutable and safe to share between threads.
+/// References are resolved inside the schema document (<c>$defs</c>, <c>definitions</c>, <c>$anchor</c>, JSON pointers,
+/// embedded <c>$id</c>s) and to the standard meta-schemas; nothing is downloaded. Each validator has its own registry, so
+/// schemas that reuse an <c>$id</c> do not interfere.
 /// </para>
 /// </remarks>
 public sealed class JsonSchemaValidator
 {
-    private const int MaxDepth = 256;
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
+    private static readonly EvaluationOptions FlagOutput = new() { OutputFormat = OutputFormat.Flag };
+    private static readonly EvaluationOptions HierarchicalOutput = new() { OutputFormat = OutputFormat.Hierarchical };
 
-    [ThreadStatic]
-    private static State? t_cachedState;
+    private readonly JsonSchema _compiled;
 
-    private readonly ConcurrentDictionary<string, Regex> _regexes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, JsonSchemaNode> _references = new(StringComparer.Ordinal);
-    private readonly JsonSchemaNode _root;
-
-    /// <summary>Initializes a new instance of the <see cref="JsonSchemaValidator"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="JsonSchemaValidator"/> class and compiles the schema.</summary>
     /// <param name="schema">The JSON schema: an object or a boolean.</param>
-    /// <exception cref="ArgumentException"><paramref name="schema"/> is neither an object nor a boolean.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="schema"/> is neither an object nor a boolean, names in <c>$schema</c> a draft other than 6, 7, 2019-09 and
+    /// 2020-12 (draft 4, a custom meta-schema), or is not a valid schema (a keyword with a wrong value).
+    /// </exception>
     public JsonSchemaValidator(JsonElement schema)
     {
         if (schema.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
         {
             throw new ArgumentException(
-                $"A JSON schema must be a JSON object or a boolean, but a {Describe(schema.ValueKind)} was given. Pass the schema document itself, for example the result of AIJsonUtilities.CreateJsonSchema.",
+                $"A JSON schema must be a JSON object or a boolean, but {Describe(schema.ValueKind)} was given. Pass the schema document itself, for example the result of AIJsonUtilities.CreateJsonSchema.",
                 nameof(schema));
         }
 
         Schema = schema.Clone();
-
-        // Every keyword is looked up once here; validation then walks the compiled tree.
-        _root = JsonSchemaNode.Compile(Schema, 0, MaxDepth + 1);
+        // JsonSchema.Net takes some rules of the draft (draft 7 ignores the siblings of "$ref") from the build options only.
+        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = DialectOf(Schema) };
+        try
+        {
+            _compiled = JsonSchema.Build(Schema, options);
+        }
+        catch (JsonSchemaException ex)
+        {
+            throw new ArgumentException($"The JSON schema cannot be used: {ex.Message}. Fix the schema.", nameof(schema), ex);
+        }
     }
 
     /// <summary>Gets the schema this validator checks against.</summary>
@@ -66,519 +66,211 @@ public sealed class JsonSchemaValidator
 
     /// <summary>Validates a JSON value.</summary>
     /// <param name="instance">The value to validate.</param>
-    /// <returns>The violations found, empty when the value is valid.</returns>
+    /// <returns>
+    /// The violations found, empty when the value is valid. Only the branches that make the value invalid are reported: the
+    /// failed alternatives of an <c>anyOf</c> that another alternative satisfied are not.
+    /// </returns>
+    /// <exception cref="InvalidOperationException">The validation reached a <c>$ref</c> that points outside the schema document.</exception>
     public IReadOnlyList<JsonValidationError> Validate(JsonElement instance)
     {
-        // One state per thread is reused: a validation that passes allocates nothing of its own.
-        var state = t_cachedState ?? new State();
-        t_cachedState = null;
-        state.Reset(MaxErrors);
-        try
+        // Valid answers are the common case: the flag output stops at the first failure and builds no error tree.
+        if (Evaluate(instance, FlagOutput).IsValid)
         {
-            ValidateCore(_root, instance, state, 0);
-            return state.Errors is null ? [] : state.Errors;
+            return [];
         }
-        finally
-        {
-            state.Reset(0);
-            t_cachedState = state;
-        }
-    }
 
-    /// <summary>Validates a JSON value held as a <see cref="JsonNode"/>.</summary>
-    /// <param name="instance">The value to validate; <see langword="null"/> stands for JSON <c>null</c>.</param>
-    /// <returns>The violations found, empty when the value is valid.</returns>
-    public IReadOnlyList<JsonValidationError> Validate(JsonNode? instance)
-    {
-        using var document = JsonDocument.Parse(instance is null ? "null" : instance.ToJsonString());
-        return Validate(document.RootElement);
+        var errors = new List<JsonValidationError>();
+        Collect(Evaluate(instance, HierarchicalOutput), instance, errors, fix: null);
+        return errors;
     }
 
     /// <summary>Tells whether a JSON value is valid against the schema.</summary>
     /// <param name="instance">The value to validate.</param>
     /// <returns><see langword="true"/> when the value has no violation.</returns>
-    public bool IsValid(JsonElement instance) => Validate(instance).Count == 0;
+    /// <exception cref="InvalidOperationException">The validation reached a <c>$ref</c> that points outside the schema document.</exception>
+    public bool IsValid(JsonElement instance) => Evaluate(instance, FlagOutput).IsValid;
 
-    private void ValidateCore(JsonSchemaNode schema, JsonElement instance, State state, int depth)
+    private static Dialect DialectOf(JsonElement schema)
     {
-        if (state.IsFull)
+        var uri = schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("$schema", out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!.TrimEnd('#')
+            : null;
+        return uri switch
+        {
+            null or "https://json-schema.org/draft/2020-12/schema" => Dialect.Draft202012,
+            "http://json-schema.org/draft-06/schema" => Dialect.Draft06,
+            "http://json-schema.org/draft-07/schema" => Dialect.Draft07,
+            "https://json-schema.org/draft/2019-09/schema" => Dialect.Draft201909,
+            _ => throw new ArgumentException(
+                $"The JSON schema's \"$schema\" is \"{uri}\", a draft JsonSchema.Net 8.0.5 does not read. Use draft 6, 7, 2019-09 or 2020-12 (\"https://json-schema.org/draft/2020-12/schema\"), or leave \"$schema\" out for 2020-12; a draft 4 schema usually works as draft 6 once a boolean exclusiveMinimum/exclusiveMaximum becomes the number itself and \"id\" becomes \"$id\".",
+                nameof(schema)),
+        };
+    }
+
+    // JsonSchema.Net resolves references when the evaluation first reaches them.
+    private EvaluationResults Evaluate(JsonElement instance, EvaluationOptions options)
+    {
+        try
+        {
+            return _compiled.Evaluate(instance, options);
+        }
+        catch (RefResolutionException ex)
+        {
+            throw new InvalidOperationException(
+                $"The JSON schema cannot be used: {ex.Message}. References ($ref) must point inside the schema document (for example \"#/$defs/Name\"); nothing is downloaded.",
+                ex);
+        }
+    }
+
+    // Walks the failed branches only, so the failed alternatives of a satisfied anyOf are not reported.
+    private void Collect(EvaluationResults node, JsonElement root, List<JsonValidationError> errors, PointerFix? fix)
+    {
+        if (node.IsValid || errors.Count >= MaxErrors)
         {
             return;
         }
 
-        if (depth > MaxDepth)
+        var before = errors.Count;
+        var pointer = PointerFix.Apply(fix, node.InstanceLocation.ToString());
+        foreach (var (keyword, message) in node.Errors ?? [])
         {
-            state.Add("the schema nests or refers to itself more than 256 levels deep at this location; validation stopped");
-            return;
-        }
-
-        switch (schema.Kind)
-        {
-            case JsonSchemaNodeKind.True:
+            if (errors.Count >= MaxErrors)
+            {
                 return;
-            case JsonSchemaNodeKind.False:
-                state.Add("no value is allowed here");
-                return;
-            case JsonSchemaNodeKind.Object:
-                break;
-            default:
-                return;
-        }
-
-        if (schema.Reference is { } target)
-        {
-            var resolved = Resolve(schema);
-            if (!ReferenceEquals(resolved, JsonSchemaNode.UnresolvedReference))
-            {
-                ValidateCore(resolved, instance, state, depth + 1);
             }
-            else
-            {
-                state.Add($"the schema refers to \"{target}\", which cannot be resolved; only references inside the same schema document (\"#\", \"#/$defs/...\") are supported");
-            }
+
+            errors.Add(keyword.Length > 0
+                ? new JsonValidationError(ToPath(root, pointer), pointer, keyword, message)
+                : FalseSchemaError(root, pointer, node.EvaluationPath.ToString()));
         }
 
-        if (schema.HasType && !schema.HasInstanceType(instance))
+        var prefixLength = CountChildren(node, "/prefixItems/");
+        foreach (var child in node.Details ?? [])
         {
-            state.Add($"expected {schema.ExpectedTypes}, got {DescribeValue(instance)}");
-
-            // The other keywords would only repeat the type mismatch.
-            return;
+            Collect(child, root, errors, prefixLength > 0 && IsChildOf(node, child, "/items") ? PointerFix.Shift(fix, child, prefixLength) : fix);
         }
 
-        if (schema.HasConst && !JsonElement.DeepEquals(schema.Const, instance))
+        if (errors.Count == before && errors.Count < MaxErrors)
         {
-            state.Add($"expected {Abbreviate(schema.Const)}, got {Abbreviate(instance)}");
-        }
-
-        if (schema.HasEnum)
-        {
-            CheckEnum(schema.Enum, instance, state);
-        }
-
-        switch (instance.ValueKind)
-        {
-            case JsonValueKind.Object:
-                CheckObject(schema, instance, state, depth);
-                break;
-            case JsonValueKind.Array:
-                CheckArray(schema, instance, state, depth);
-                break;
-            case JsonValueKind.String:
-                CheckString(schema, instance, state);
-                break;
-            case JsonValueKind.Number:
-                CheckNumber(schema, instance, state);
-                break;
-        }
-
-        if (schema.AllOf is { } allOf)
-        {
-            foreach (var subschema in allOf)
-            {
-                ValidateCore(subschema, instance, state, depth + 1);
-            }
-        }
-
-        if (schema.AnyOf is { } anyOf)
-        {
-            CheckAlternatives(anyOf, instance, state, depth, exactlyOne: false);
-        }
-
-        if (schema.OneOf is { } oneOf)
-        {
-            CheckAlternatives(oneOf, instance, state, depth, exactlyOne: true);
-        }
-
-        if (schema.Not is { } not && Matches(not, instance, state, depth))
-        {
-            state.Add("the value matches a shape that is not allowed here");
-        }
-
-        if (schema.If is { } condition)
-        {
-            var consequence = Matches(condition, instance, state, depth) ? schema.Then : schema.Else;
-            if (consequence is not null)
-            {
-                ValidateCore(consequence, instance, state, depth + 1);
-            }
+            errors.Add(UnexplainedError(node, root, pointer));
         }
     }
 
-    internal static bool IsInteger(JsonElement number)
+    private static int CountChildren(EvaluationResults node, string keywordPath)
     {
-        if (number.TryGetInt64(out _))
-        {
-            return true;
-        }
-
-        if (number.TryGetDecimal(out var value))
-        {
-            return decimal.Truncate(value) == value;
-        }
-
-        var d = number.GetDouble();
-        return double.IsFinite(d) && Math.Floor(d) == d;
-    }
-
-    private static void CheckEnum(JsonElement values, JsonElement instance, State state)
-    {
-        foreach (var value in values.EnumerateArray())
-        {
-            if (JsonElement.DeepEquals(value, instance))
-            {
-                return;
-            }
-        }
-
-        var allowed = new StringBuilder();
-        foreach (var value in values.EnumerateArray())
-        {
-            if (allowed.Length > 0)
-            {
-                allowed.Append(", ");
-            }
-
-            allowed.Append(Abbreviate(value));
-        }
-
-        state.Add($"expected one of {allowed}, got {Abbreviate(instance)}");
-    }
-
-    private void CheckObject(JsonSchemaNode schema, JsonElement instance, State state, int depth)
-    {
-        if (schema.Required is { } required)
-        {
-            foreach (var name in required)
-            {
-                if (!instance.TryGetProperty(name, out _))
-                {
-                    state.Add($"missing required property \"{name}\"");
-                }
-            }
-        }
-
-        var properties = schema.PropertyNodes;
-        var patterns = schema.PatternProperties;
-        var additional = schema.AdditionalProperties;
         var count = 0;
-
-        foreach (var property in instance.EnumerateObject())
+        foreach (var child in node.Details ?? [])
         {
-            count++;
-            if (state.IsFull)
+            if (IsChildOf(node, child, keywordPath))
             {
-                return;
+                count++;
             }
+        }
 
-            if (properties is null && patterns is null && additional is null)
+        return count;
+    }
+
+    private static bool IsChildOf(EvaluationResults node, EvaluationResults child, string keywordPath)
+    {
+        var parent = node.EvaluationPath.ToString();
+        var path = child.EvaluationPath.ToString();
+        return path.StartsWith(parent, StringComparison.Ordinal) && path.AsSpan(parent.Length).StartsWith(keywordPath, StringComparison.Ordinal);
+    }
+
+    // JsonSchema.Net gives no message for a failed "not", for "oneOf" with several matches, or for draft 7's "contains" on
+    // an empty array: name the keyword from the subschemas that passed.
+    private static JsonValidationError UnexplainedError(EvaluationResults node, JsonElement root, string pointer)
+    {
+        var path = ToPath(root, pointer);
+        var prefix = node.EvaluationPath.ToString() + "/";
+        var oneOfMatches = 0;
+        foreach (var child in node.Details ?? [])
+        {
+            var childPath = child.EvaluationPath.ToString();
+            if (!child.IsValid || !childPath.StartsWith(prefix, StringComparison.Ordinal))
             {
-                // No keyword looks at the properties: only count them.
                 continue;
             }
 
-            state.Push(property);
-            var matched = false;
-            if (properties is not null && FindProperty(schema, property) is { } propertySchema)
+            var keyword = childPath[prefix.Length..].Split('/')[0];
+            if (keyword == "not")
             {
-                matched = true;
-                ValidateCore(propertySchema, property.Value, state, depth + 1);
+                return new JsonValidationError(path, pointer, "not", "the value must not match the schema under \"not\"");
             }
 
-            if (patterns is not null)
+            if (keyword == "oneOf")
             {
-                var name = property.Name;
-                foreach (var pattern in patterns)
-                {
-                    if (GetRegex(pattern.Key).IsMatch(name))
-                    {
-                        matched = true;
-                        ValidateCore(pattern.Value, property.Value, state, depth + 1);
-                    }
-                }
+                oneOfMatches++;
             }
+        }
 
-            if (!matched && additional is not null)
+        return oneOfMatches > 1
+            ? new JsonValidationError(path, pointer, "oneOf", $"the value matches {oneOfMatches.ToString(CultureInfo.InvariantCulture)} alternatives of \"oneOf\" but must match exactly one")
+            : new JsonValidationError(path, pointer, "schema", "the value does not match the schema here");
+    }
+
+    // JsonSchema.Net reports a failed boolean `false` subschema without a keyword; name the keyword that holds it.
+    private static JsonValidationError FalseSchemaError(JsonElement root, string pointer, string evaluationPath)
+    {
+        var keyword = evaluationPath[(evaluationPath.LastIndexOf('/') + 1)..];
+        var path = ToPath(root, pointer);
+        return keyword switch
+        {
+            "" => new JsonValidationError(path, pointer, "false", "no value is allowed here (the schema is false)"),
+            "additionalProperties" or "unevaluatedProperties" or "properties" or "patternProperties" =>
+                new JsonValidationError(path, pointer, keyword, "this property is not allowed"),
+            "items" or "additionalItems" or "unevaluatedItems" or "prefixItems" =>
+                new JsonValidationError(path, pointer, keyword, "this array item is not allowed"),
+            _ => new JsonValidationError(path, pointer, keyword, "no value is allowed here"),
+        };
+    }
+
+    /// <summary>Turns an RFC 6901 pointer into a JSONPath-style location, looking at the instance to tell indexes from names.</summary>
+    private static string ToPath(JsonElement root, string pointer)
+    {
+        if (pointer.Length == 0)
+        {
+            return "$";
+        }
+
+        var path = new StringBuilder("$");
+        var current = root;
+        foreach (var raw in pointer[1..].Split('/'))
+        {
+            var segment = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            if (current.ValueKind == JsonValueKind.Array && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
             {
-                if (additional.Kind == JsonSchemaNodeKind.False)
+                path.Append('[').Append(segment).Append(']');
+                current = index < current.GetArrayLength() ? current[index] : default;
+            }
+            else
+            {
+                if (IsIdentifier(segment))
                 {
-                    state.Add(properties is not null
-                        ? $"property \"{property.Name}\" is not allowed; allowed properties are {ListNames(schema.Properties)}"
-                        : $"property \"{property.Name}\" is not allowed");
+                    path.Append('.').Append(segment);
                 }
                 else
                 {
-                    ValidateCore(additional, property.Value, state, depth + 1);
+                    path.Append("['").Append(segment.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)).Append("']");
                 }
+
+                current = current.ValueKind == JsonValueKind.Object && current.TryGetProperty(segment, out var child) ? child : default;
             }
-
-            state.Pop();
         }
 
-        if (schema.MinProperties.TryGetValue(out var minCount) && count < minCount)
-        {
-            state.Add($"must have at least {minCount} properties, got {count}");
-        }
-
-        if (schema.MaxProperties.TryGetValue(out var maxCount) && count > maxCount)
-        {
-            state.Add($"must have at most {maxCount} properties, got {count}");
-        }
+        return path.ToString();
     }
 
-    /// <summary>Finds the subschema of a property by name; small schemas compare the UTF-8 name in place, without reading it into a string.</summary>
-    private static JsonSchemaNode? FindProperty(JsonSchemaNode schema, JsonProperty property)
+    private static bool IsIdentifier(string segment)
     {
-        if (schema.SmallProperties is { } small)
-        {
-            foreach (var (utf8Name, node) in small)
-            {
-                if (property.NameEquals(utf8Name))
-                {
-                    return node;
-                }
-            }
-
-            return null;
-        }
-
-        return schema.PropertyNodes!.TryGetValue(property.Name, out var found) ? found : null;
-    }
-
-    private void CheckArray(JsonSchemaNode schema, JsonElement instance, State state, int depth)
-    {
-        var length = instance.GetArrayLength();
-        if (schema.MinItems.TryGetValue(out var minCount) && length < minCount)
-        {
-            state.Add($"must have at least {minCount} item(s), got {length}");
-        }
-
-        if (schema.MaxItems.TryGetValue(out var maxCount) && length > maxCount)
-        {
-            state.Add($"must have at most {maxCount} item(s), got {length}");
-        }
-
-        var prefix = schema.PrefixItems;
-        var prefixCount = prefix?.Length ?? 0;
-        var items = schema.Items;
-        if (prefixCount > 0 || items is not null)
-        {
-            var index = 0;
-            foreach (var item in instance.EnumerateArray())
-            {
-                if (state.IsFull)
-                {
-                    return;
-                }
-
-                state.Push(index);
-                if (index < prefixCount)
-                {
-                    ValidateCore(prefix![index], item, state, depth + 1);
-                }
-                else if (items is not null)
-                {
-                    if (items.Kind == JsonSchemaNodeKind.False)
-                    {
-                        state.Add($"no item is allowed past position {prefixCount - 1}");
-                    }
-                    else
-                    {
-                        ValidateCore(items, item, state, depth + 1);
-                    }
-                }
-
-                state.Pop();
-                index++;
-            }
-        }
-
-        if (schema.UniqueItems)
-        {
-            for (var i = 0; i < length; i++)
-            {
-                for (var j = i + 1; j < length; j++)
-                {
-                    if (JsonElement.DeepEquals(instance[i], instance[j]))
-                    {
-                        state.Add($"items must be unique, but items {i} and {j} are equal");
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
-    private void CheckString(JsonSchemaNode schema, JsonElement instance, State state)
-    {
-        if (!schema.HasStringKeywords)
-        {
-            return;
-        }
-
-        var value = instance.GetString()!;
-        if (schema.HasLengthKeywords)
-        {
-            var length = CountCodePoints(value);
-            if (schema.MinLength is { } minLength && length < minLength)
-            {
-                state.Add($"must be at least {minLength} character(s) long, got {length}");
-            }
-
-            if (schema.MaxLength is { } maxLength && length > maxLength)
-            {
-                state.Add($"must be at most {maxLength} character(s) long, got {length}");
-            }
-        }
-
-        if (schema.Pattern is { } source)
-        {
-            bool isMatch;
-            try
-            {
-                isMatch = GetRegex(source).IsMatch(value);
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                isMatch = false;
-            }
-
-            if (!isMatch)
-            {
-                state.Add($"must match the regular expression {source}, got {Abbreviate(instance)}");
-            }
-        }
-    }
-
-    private static void CheckNumber(JsonSchemaNode schema, JsonElement instance, State state)
-    {
-        var value = instance.GetDouble();
-        if (schema.Minimum.IsSet && value < schema.Minimum.GetValue())
-        {
-            state.Add($"must be greater than or equal to {schema.Minimum.RawText}, got {instance.GetRawText()}");
-        }
-
-        if (schema.Maximum.IsSet && value > schema.Maximum.GetValue())
-        {
-            state.Add($"must be less than or equal to {schema.Maximum.RawText}, got {instance.GetRawText()}");
-        }
-
-        if (schema.ExclusiveMinimum.IsSet && value <= schema.ExclusiveMinimum.GetValue())
-        {
-            state.Add($"must be greater than {schema.ExclusiveMinimum.RawText}, got {instance.GetRawText()}");
-        }
-
-        if (schema.ExclusiveMaximum.IsSet && value >= schema.ExclusiveMaximum.GetValue())
-        {
-            state.Add($"must be less than {schema.ExclusiveMaximum.RawText}, got {instance.GetRawText()}");
-        }
-
-        if (schema.MultipleOf.IsSet)
-        {
-            var divisor = schema.MultipleOf.GetValue();
-            if (divisor > 0)
-            {
-                var quotient = value / divisor;
-                if (Math.Abs(quotient - Math.Round(quotient)) > 1e-9)
-                {
-                    state.Add($"must be a multiple of {schema.MultipleOf.RawText}, got {instance.GetRawText()}");
-                }
-            }
-        }
-    }
-
-    private void CheckAlternatives(JsonSchemaNode[] alternatives, JsonElement instance, State state, int depth, bool exactlyOne)
-    {
-        var matches = 0;
-        List<string>? firstErrors = null;
-        var index = 0;
-        foreach (var alternative in alternatives)
-        {
-            var errors = state.Probe(this, alternative, instance, depth + 1);
-            if (errors is null)
-            {
-                matches++;
-                if (!exactlyOne)
-                {
-                    return;
-                }
-            }
-            else
-            {
-                (firstErrors ??= []).Add($"({index + 1}) {errors[0].Message}{(errors.Count > 1 ? $" (and {errors.Count - 1} more)" : string.Empty)}" +
-                    (errors[0].Path == state.CurrentPath() ? string.Empty : $" at {errors[0].Path}"));
-            }
-
-            index++;
-        }
-
-        if (matches == 1 || (!exactlyOne && matches > 0))
-        {
-            return;
-        }
-
-        if (matches > 1)
-        {
-            state.Add($"matches {matches} of the allowed shapes, but exactly one is required");
-            return;
-        }
-
-        state.Add($"does not match any of the allowed shapes: {string.Join("; ", firstErrors ?? [])}");
-    }
-
-    private bool Matches(JsonSchemaNode schema, JsonElement instance, State state, int depth) =>
-        state.Probe(this, schema, instance, depth + 1) is null;
-
-    /// <summary>Resolves the <c>$ref</c> of a node, once per reference text; the answer is cached on the node.</summary>
-    private JsonSchemaNode Resolve(JsonSchemaNode node)
-    {
-        if (node.ReferenceTarget is { } cached)
-        {
-            return cached;
-        }
-
-        var target = _references.GetOrAdd(
-            node.Reference!,
-            static (reference, self) => self.TryResolve(reference, out var element)
-                ? (reference == "#" ? self._root : JsonSchemaNode.Compile(element, 0, MaxDepth + 1))
-                : JsonSchemaNode.UnresolvedReference,
-            this);
-        node.ReferenceTarget = target;
-        return target;
-    }
-
-    private bool TryResolve(string reference, out JsonElement resolved)
-    {
-        resolved = Schema;
-        if (reference.Length == 0 || reference[0] != '#')
+        if (segment.Length == 0 || char.IsAsciiDigit(segment[0]))
         {
             return false;
         }
 
-        if (reference.Length == 1)
+        foreach (var c in segment)
         {
-            return true;
-        }
-
-        if (reference[1] != '/')
-        {
-            return false;
-        }
-
-        var pointer = Uri.UnescapeDataString(reference[2..]);
-        foreach (var rawToken in pointer.Split('/'))
-        {
-            var token = rawToken.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            if (resolved.ValueKind == JsonValueKind.Object && resolved.TryGetProperty(token, out var child))
-            {
-                resolved = child;
-            }
-            else if (resolved.ValueKind == JsonValueKind.Array &&
-                int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < resolved.GetArrayLength())
-            {
-                resolved = resolved[i];
-            }
-            else
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '$' or '-'))
             {
                 return false;
             }
@@ -587,182 +279,48 @@ public sealed class JsonSchemaValidator
         return true;
     }
 
-    private Regex GetRegex(string pattern) =>
-        _regexes.GetOrAdd(pattern, static p => new Regex(p, RegexOptions.CultureInvariant, RegexTimeout));
-
-    private static int CountCodePoints(string value)
-    {
-        var count = 0;
-        foreach (var _ in value.EnumerateRunes())
-        {
-            count++;
-        }
-
-        return count;
-    }
-
-    private static string ListNames(JsonElement properties)
-    {
-        var names = new StringBuilder();
-        foreach (var property in properties.EnumerateObject())
-        {
-            if (names.Length > 0)
-            {
-                names.Append(", ");
-            }
-
-            names.Append('"').Append(property.Name).Append('"');
-        }
-
-        return names.Length == 0 ? "none" : names.ToString();
-    }
-
-    private static string Abbreviate(JsonElement value)
-    {
-        var text = value.GetRawText();
-        return text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
-    }
-
-    private static string DescribeValue(JsonElement instance) => instance.ValueKind switch
-    {
-        JsonValueKind.Number => IsInteger(instance) ? "integer" : "number",
-        _ => Describe(instance.ValueKind),
-    };
-
     private static string Describe(JsonValueKind kind) => kind switch
     {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Undefined => "an undefined (default) JsonElement",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
         JsonValueKind.Null => "null",
-        _ => "nothing",
+        _ => kind.ToString(),
     };
 
-    private sealed class State
+    /// <summary>
+    /// Corrects instance locations that JsonSchema.Net 8.0.5 reports wrongly: after <c>prefixItems</c>, it numbers the items
+    /// that <c>items</c> checks from the end of the prefix (the item at index 2 after a prefix of 2 is reported as 0). Each
+    /// fix applies to one subtree of the results, so the prefix items' own (right) locations are left alone.
+    /// </summary>
+    private sealed record PointerFix(string Raw, string Corrected, PointerFix? Outer)
     {
-        /// <summary>Property segments keep the <see cref="JsonProperty"/>: its name is read only when a path is written.</summary>
-        private readonly List<(JsonProperty Property, int Index)> _segments = [];
-        private int _limit;
-
-        public List<JsonValidationError>? Errors { get; private set; }
-
-        public bool IsFull => Errors is not null && Errors.Count >= _limit;
-
-        public void Reset(int limit)
+        public static PointerFix? Shift(PointerFix? outer, EvaluationResults item, int prefixLength)
         {
-            _segments.Clear();
-            _limit = limit;
-            Errors = null;
+            var raw = item.InstanceLocation.ToString();
+            var slash = raw.LastIndexOf('/');
+            if (slash < 0 || !int.TryParse(raw.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            {
+                return outer;
+            }
+
+            var corrected = Apply(outer, raw[..slash]) + "/" + (index + prefixLength).ToString(CultureInfo.InvariantCulture);
+            return new PointerFix(raw, corrected, outer);
         }
 
-        public void Push(JsonProperty property) => _segments.Add((property, -1));
-
-        public void Push(int index) => _segments.Add((default, index));
-
-        public void Pop() => _segments.RemoveAt(_segments.Count - 1);
-
-        public void Add(string message)
+        public static string Apply(PointerFix? fix, string pointer)
         {
-            if (IsFull)
+            // The innermost fix that covers the pointer was computed from the outer ones already.
+            for (var current = fix; current is not null; current = current.Outer)
             {
-                return;
-            }
-
-            (Errors ??= []).Add(new JsonValidationError(CurrentPath(), CurrentPointer(), message));
-        }
-
-        /// <summary>Validates against a subschema on the side; returns its errors, or null when it matches.</summary>
-        public List<JsonValidationError>? Probe(JsonSchemaValidator validator, JsonSchemaNode schema, JsonElement instance, int depth)
-        {
-            var savedErrors = Errors;
-            var savedLimit = _limit;
-            Errors = null;
-            _limit = 3;
-            try
-            {
-                validator.ValidateCore(schema, instance, this, depth);
-                return Errors;
-            }
-            finally
-            {
-                Errors = savedErrors;
-                _limit = savedLimit;
-            }
-        }
-
-        public string CurrentPath()
-        {
-            if (_segments.Count == 0)
-            {
-                return "$";
-            }
-
-            var builder = new StringBuilder("$");
-            foreach (var (property, index) in _segments)
-            {
-                if (index >= 0)
+                if (pointer == current.Raw || (pointer.StartsWith(current.Raw, StringComparison.Ordinal) && pointer[current.Raw.Length] == '/'))
                 {
-                    builder.Append('[').Append(index.ToString(CultureInfo.InvariantCulture)).Append(']');
-                }
-                else
-                {
-                    var name = property.Name;
-                    if (IsIdentifier(name))
-                    {
-                        builder.Append('.').Append(name);
-                    }
-                    else
-                    {
-                        builder.Append("['").Append(name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)).Append("']");
-                    }
+                    return current.Corrected + pointer[current.Raw.Length..];
                 }
             }
 
-            return builder.ToString();
-        }
-
-        private string CurrentPointer()
-        {
-            if (_segments.Count == 0)
-            {
-                return string.Empty;
-            }
-
-            var builder = new StringBuilder();
-            foreach (var (property, index) in _segments)
-            {
-                builder.Append('/');
-                if (index >= 0)
-                {
-                    builder.Append(index.ToString(CultureInfo.InvariantCulture));
-                }
-                else
-                {
-                    builder.Append(property.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
-                }
-            }
-
-            return builder.ToString();
-        }
-
-        private static bool IsIdentifier(string name)
-        {
-            if (name.Length == 0 || char.IsAsciiDigit(name[0]))
-            {
-                return false;
-            }
-
-            foreach (var c in name)
-            {
-                if (!char.IsAsciiLetterOrDigit(c) && c != '_' && c != '$')
-                {
-                    return false;
-                }
-            }
-
-            return true;
+            return pointer;
         }
     }
 }

@@ -202,8 +202,8 @@ public class JsonChatClientExtensionsTests
         Assert.Equal(36, result.Result.Age);
         Assert.Equal(3, inner.Calls.Count);
         Assert.Equal(3, result.Response.AdditionalProperties![ValidationResponseProperties.Attempts]);
-        Assert.Contains("- $: missing required property \"age\"", inner.Calls[1].Messages[^1].Text, StringComparison.Ordinal);
-        Assert.Contains("$.age: expected integer, got string", inner.Calls[2].Messages[^1].Text, StringComparison.Ordinal);
+        Assert.Contains("- $: required: Required properties [\"age\"", inner.Calls[1].Messages[^1].Text, StringComparison.Ordinal);
+        Assert.Contains("$.age: type: Value is \"string\" but should be \"integer\"", inner.Calls[2].Messages[^1].Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -102,7 +102,7 @@ public class JsonEnforcingChatClientTests
         var ex = await Assert.ThrowsAsync<JsonEnforcementException>(() => client.GetResponseAsync("Who?", SchemaOptions("m"), Ct));
 
         Assert.Equal(JsonEnforcementFailureKind.SchemaViolation, ex.FailureKind);
-        Assert.Equal(["$: missing required property \"age\""], ex.Errors);
+        Assert.Equal(["$: required: Required properties [\"age\"] are not present"], ex.Errors);
     }
 
     [Fact]
@@ -263,7 +263,7 @@ public class JsonEnforcingChatClientTests
 
         Assert.Equal(JsonEnforcementFailureKind.SchemaViolation, ex.FailureKind);
         Assert.Equal(
-            ["$.age: expected integer, got string", "$.x: property \"x\" is not allowed; allowed properties are \"name\", \"age\""],
+            ["$.age: type: Value is \"string\" but should be \"integer\"", "$.x: additionalProperties: this property is not allowed"],
             ex.Errors);
         Assert.Equal(2, ex.SchemaErrors.Count);
     }
@@ -372,7 +372,7 @@ public class JsonEnforcingChatClientTests
         });
 
         Assert.Equal(["{\"name\":", "\"Ada\"}"], seen);
-        Assert.Equal(["$: missing required property \"age\""], ex.Errors);
+        Assert.Equal(["$: required: Required properties [\"age\"] are not present"], ex.Errors);
         Assert.Equal("{\"name\":\"Ada\"}", ex.RawText);
     }
 

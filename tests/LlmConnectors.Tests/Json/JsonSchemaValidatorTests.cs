@@ -46,13 +46,16 @@ public class JsonSchemaValidatorTests
 
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement;
 
+    private static IReadOnlyList<JsonValidationError> Validate(JsonSchemaValidator validator, JsonNode node) =>
+        validator.Validate(JsonSerializer.SerializeToElement(node));
+
     private static JsonElement SchemaOf<T>() => AIJsonUtilities.CreateJsonSchema(typeof(T));
 
     private static string[] Errors(JsonElement schema, string instance) =>
         [.. new JsonSchemaValidator(schema).Validate(Parse(instance)).Select(e => e.ToString())];
 
     [Fact]
-    public void Validate_WrongTypeDeepInArray_ReportsPathAndMessage()
+    public void Validate_WrongTypeDeepInArray_ReportsPathKeywordAndMessage()
     {
         var schema = Parse("""
             {"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"price":{"type":"number"}}}}}}
@@ -63,8 +66,9 @@ public class JsonSchemaValidatorTests
         var error = Assert.Single(errors);
         Assert.Equal("$.items[2].price", error.Path);
         Assert.Equal("/items/2/price", error.JsonPointer);
-        Assert.Equal("expected number, got string", error.Message);
-        Assert.Equal("$.items[2].price: expected number, got string", error.ToString());
+        Assert.Equal("type", error.Keyword);
+        Assert.Equal("Value is \"string\" but should be \"number\"", error.Message);
+        Assert.Equal("$.items[2].price: type: Value is \"string\" but should be \"number\"", error.ToString());
     }
 
     [Theory]
@@ -133,49 +137,30 @@ public class JsonSchemaValidatorTests
 
         var errors = Errors(schema, """{"name":"Ada","nickname":"A"}""");
 
-        Assert.Equal(
-            [
-                "$: missing required property \"email\"",
-                "$.nickname: property \"nickname\" is not allowed; allowed properties are \"name\", \"email\"",
-            ],
-            errors);
+        Assert.Equal(2, errors.Length);
+        Assert.Contains("$: required: Required properties [\"email\"] are not present", errors);
+        Assert.Contains("$.nickname: additionalProperties: this property is not allowed", errors);
     }
 
     [Fact]
-    public void Validate_AdditionalPropertiesSchema_ValidatesExtraProperties()
+    public void Validate_AnyOfWithOneAlternativeMatching_ReportsOnlyTheRealViolation()
     {
-        var schema = Parse("""{"type":"object","properties":{"a":{}},"additionalProperties":{"type":"integer"}}""");
+        var schema = Parse("""
+            {"properties":{"id":{"anyOf":[{"type":"string"},{"type":"integer"}]},"name":{"type":"string"}}}
+            """);
 
-        Assert.Equal(["$.b: expected integer, got string"], Errors(schema, """{"a":"x","b":"y"}"""));
-        Assert.Empty(Errors(schema, """{"a":"x","b":2}"""));
+        Assert.Equal(["$.name: type: Value is \"integer\" but should be \"string\""], Errors(schema, """{"id":1,"name":2}"""));
     }
 
     [Fact]
-    public void Validate_EnumMismatch_ListsAllowedValues()
-    {
-        var schema = Parse("""{"type":"object","properties":{"status":{"enum":["open","closed"]}}}""");
-
-        Assert.Equal(["$.status: expected one of \"open\", \"closed\", got \"pending\""], Errors(schema, """{"status":"pending"}"""));
-    }
-
-    [Fact]
-    public void Validate_NumberBoundsAndLengths_ExplainTheLimit()
-    {
-        var schema = Parse("""{"type":"object","properties":{"age":{"type":"integer","minimum":0},"code":{"type":"string","minLength":3}}}""");
-
-        Assert.Equal(
-            ["$.age: must be greater than or equal to 0, got -4", "$.code: must be at least 3 character(s) long, got 1"],
-            Errors(schema, """{"age":-4,"code":"x"}"""));
-    }
-
-    [Fact]
-    public void Validate_AnyOfFails_DescribesEachAlternative()
+    public void Validate_AnyOfFails_NamesEachAlternative()
     {
         var schema = Parse("""{"anyOf":[{"type":"string"},{"type":"object","required":["id"]}]}""");
 
-        var error = Assert.Single(Errors(schema, "{}"));
+        var errors = new JsonSchemaValidator(schema).Validate(Parse("{}"));
 
-        Assert.Equal("$: does not match any of the allowed shapes: (1) expected string, got object; (2) missing required property \"id\"", error);
+        Assert.Equal(["type", "required"], errors.Select(e => e.Keyword));
+        Assert.All(errors, e => Assert.Equal("$", e.Path));
     }
 
     [Fact]
@@ -191,7 +176,8 @@ public class JsonSchemaValidatorTests
             """);
 
         Assert.Empty(Errors(schema, """{"a":1,"b":"x"}"""));
-        Assert.Equal(["$.a: must be greater than 0, got 0", "$.b: must be at least 1 character(s) long, got 0"], Errors(schema, """{"a":0,"b":""}"""));
+        var errors = new JsonSchemaValidator(schema).Validate(Parse("""{"a":0,"b":""}"""));
+        Assert.Equal([("$.a", "exclusiveMinimum"), ("$.b", "minLength")], errors.Select(e => (e.Path, e.Keyword)));
     }
 
     [Fact]
@@ -203,37 +189,134 @@ public class JsonSchemaValidatorTests
 
         var errors = Errors(schema, """{"name":"root","children":[{"name":"a","children":[{"children":[]}]}]}""");
 
-        Assert.Equal(["$.children[0].children[0]: missing required property \"name\""], errors);
+        Assert.Equal(["$.children[0].children[0]: required: Required properties [\"name\"] are not present"], errors);
     }
 
     [Fact]
-    public void Validate_SelfReferencingSchemaWithoutProgress_StopsWithError()
+    public void Validate_UnresolvableRef_ThrowsSayingWhatToFix()
     {
-        var schema = Parse("""{"$ref":"#"}""");
+        var validator = new JsonSchemaValidator(Parse("""{"properties":{"a":{"$ref":"https://example.com/schema.json"}}}"""));
 
-        var errors = Errors(schema, "1");
+        Assert.True(validator.IsValid(Parse("{}")));
+        var ex = Assert.Throws<InvalidOperationException>(() => validator.Validate(Parse("""{"a":1}""")));
 
-        Assert.Contains(errors, e => e.Contains("256 levels", StringComparison.Ordinal));
+        Assert.Contains("https://example.com/schema.json", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("must point inside the schema document", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Validate_UnresolvableRef_ReportsSchemaProblem()
+    public void Constructor_InvalidKeywordValue_Throws()
     {
-        var schema = Parse("""{"$ref":"https://example.com/schema.json"}""");
+        Assert.Throws<ArgumentException>("schema", () => new JsonSchemaValidator(Parse("""{"type":"text"}""")));
+    }
 
-        Assert.Contains("cannot be resolved", Assert.Single(Errors(schema, "1")), StringComparison.Ordinal);
+    [Theory]
+    [InlineData("http://json-schema.org/draft-04/schema#")]
+    [InlineData("https://example.com/my-meta-schema")]
+    public void Constructor_DraftJsonSchemaNetDoesNotRead_ThrowsSayingWhichDraftsWork(string draft)
+    {
+        var ex = Assert.Throws<ArgumentException>("schema", () => new JsonSchemaValidator(Parse($$"""{"$schema":"{{draft}}","type":"object"}""")));
+
+        Assert.Contains(draft.TrimEnd('#'), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("draft 6, 7, 2019-09 or 2020-12", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://json-schema.org/draft-06/schema#")]
+    [InlineData("http://json-schema.org/draft-07/schema#")]
+    [InlineData("https://json-schema.org/draft/2019-09/schema")]
+    [InlineData("https://json-schema.org/draft/2020-12/schema")]
+    public void Validate_EachSupportedDraft_Validates(string draft)
+    {
+        var validator = new JsonSchemaValidator(Parse($$"""{"$schema":"{{draft}}","type":"object","required":["a"]}"""));
+
+        Assert.True(validator.IsValid(Parse("""{"a":1}""")));
+        Assert.False(validator.IsValid(Parse("{}")));
+    }
+
+    [Fact]
+    public void Constructor_TwoSchemasWithTheSameId_DoNotInterfere()
+    {
+        var strings = new JsonSchemaValidator(Parse("""{"$id":"https://example.com/value.json","type":"string"}"""));
+        var integers = new JsonSchemaValidator(Parse("""{"$id":"https://example.com/value.json","type":"integer"}"""));
+
+        Assert.True(strings.IsValid(Parse("\"a\"")));
+        Assert.True(integers.IsValid(Parse("1")));
+        Assert.False(integers.IsValid(Parse("\"a\"")));
+    }
+
+    [Theory]
+    [InlineData("""{"properties":{"a":{"not":{"type":"string"}}}}""", """{"a":"x"}""", "$.a", "not")]
+    [InlineData("""{"oneOf":[{"type":"integer"},{"type":"number"}]}""", "1", "$", "oneOf")]
+    public void Validate_KeywordsWithoutLibraryMessage_NameTheKeyword(string schema, string instance, string path, string keyword)
+    {
+        var error = Assert.Single(new JsonSchemaValidator(Parse(schema)).Validate(Parse(instance)));
+
+        Assert.Equal((path, keyword), (error.Path, error.Keyword));
+    }
+
+    [Fact]
+    public void Validate_Draft7SchemaWithRefSiblings_IgnoresTheSiblings()
+    {
+        var schema = Parse("""
+            {"$schema":"http://json-schema.org/draft-07/schema#","definitions":{"list":{"type":"array"}},"properties":{"a":{"$ref":"#/definitions/list","maxItems":1}}}
+            """);
+
+        Assert.Empty(Errors(schema, """{"a":[1,2]}"""));
+    }
+
+    [Fact]
+    public void Validate_ItemsAfterPrefixItems_ReportsTheRealIndexes()
+    {
+        var schema = Parse("""
+            {"properties":{"rows":{"type":"array","items":{"prefixItems":[{"type":"string"},{"type":"string"}],"items":{"type":"object","properties":{"n":{"type":"integer"}}}}}}}
+            """);
+
+        var errors = new JsonSchemaValidator(schema).Validate(Parse("""{"rows":[["a","b",{"n":1}],[1,"b",{"n":1},{"n":"x"}]]}"""));
+
+        Assert.Equal(["/rows/1/0", "/rows/1/3/n"], errors.Select(e => e.JsonPointer));
+        Assert.Equal(["$.rows[1][0]", "$.rows[1][3].n"], errors.Select(e => e.Path));
+    }
+
+    [Fact]
+    public void Validate_ExtraItemAfterClosedTuple_ReportsItsIndex()
+    {
+        var error = Assert.Single(new JsonSchemaValidator(Parse("""{"prefixItems":[{"type":"string"}],"items":false}""")).Validate(Parse("""["a",2]""")));
+
+        Assert.Equal(("$[1]", "items", "this array item is not allowed"), (error.Path, error.Keyword, error.Message));
+    }
+
+    [Fact]
+    public void Validate_FalseSchemaAtRoot_ReportsFalse()
+    {
+        var error = Assert.Single(new JsonSchemaValidator(Parse("false")).Validate(Parse("1")));
+
+        Assert.Equal(("$", "", "false"), (error.Path, error.JsonPointer, error.Keyword));
     }
 
     [Fact]
     public void Validate_PropertyNamesThatAreNotIdentifiers_QuoteThePath()
     {
-        var schema = Parse("""{"properties":{"first name":{"type":"string"},"a/b":{"type":"string"}}}""");
+        var schema = Parse("""{"properties":{"first name":{"type":"string"},"a/b":{"type":"string"},"0":{"type":"string"}}}""");
 
-        var errors = new JsonSchemaValidator(schema).Validate(Parse("""{"first name":1,"a/b":2}"""));
+        var errors = new JsonSchemaValidator(schema).Validate(Parse("""{"first name":1,"a/b":2,"0":3}"""));
 
-        Assert.Equal("$['first name']", errors[0].Path);
-        Assert.Equal("/first name", errors[0].JsonPointer);
-        Assert.Equal("/a~1b", errors[1].JsonPointer);
+        Assert.Equal(["$['first name']", "$['a/b']", "$['0']"], errors.Select(e => e.Path));
+        Assert.Equal(["/first name", "/a~1b", "/0"], errors.Select(e => e.JsonPointer));
+    }
+
+    [Fact]
+    public async Task Validate_ManyThreadsAtOnce_GiveTheSameErrors()
+    {
+        var validator = new JsonSchemaValidator(SchemaOf<Order>());
+        var instance = Parse("""{"id":1,"status":"Lost","shippingAddress":{"street":"s"},"items":[{"sku":"a","quantity":"x","price":1}]}""");
+        var expected = validator.Validate(instance).Select(e => e.ToString()).ToArray();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            Enumerable.Range(0, 50).Select(_ => string.Join("\n", validator.Validate(instance))).Distinct().ToArray())));
+
+        Assert.NotEmpty(expected);
+        Assert.All(results, distinct => Assert.Equal([string.Join("\n", expected)], distinct));
     }
 
     [Fact]
@@ -243,16 +326,6 @@ public class JsonSchemaValidatorTests
         var validator = new JsonSchemaValidator(schema) { MaxErrors = 3 };
 
         Assert.Equal(3, validator.Validate(Parse("[1,2,3,4,5,6]")).Count);
-    }
-
-    [Fact]
-    public void Validate_JsonNode_ValidatesLikeElement()
-    {
-        var validator = new JsonSchemaValidator(Parse("""{"type":"object","required":["a"]}"""));
-
-        Assert.Single(validator.Validate(new JsonObject { ["b"] = 1 }));
-        Assert.Empty(validator.Validate(new JsonObject { ["a"] = 1 }));
-        Assert.Single(validator.Validate((JsonNode?)null));
     }
 
     [Fact]
@@ -273,7 +346,7 @@ public class JsonSchemaValidatorTests
 
         // Nullable constructor parameters are still required by the schema: omitting them is reported.
         var omitted = new JsonSchemaValidator(schema).Validate(Parse(JsonSerializer.Serialize(order, AIJsonUtilities.DefaultOptions)));
-        Assert.Contains(omitted, e => e.ToString() == "$: missing required property \"note\"");
+        Assert.Contains(omitted, e => e.Path == "$" && e.Keyword == "required" && e.Message.Contains("\"note\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -287,27 +360,27 @@ public class JsonSchemaValidatorTests
 
         var wrongPrice = good.DeepClone().AsObject();
         wrongPrice["items"]![1]!["price"] = "2.00";
-        Assert.Contains(validator.Validate(wrongPrice), e => e.Path == "$.items[1].price");
+        Assert.Contains(Validate(validator, wrongPrice), e => e.Path == "$.items[1].price");
 
         var missingCity = good.DeepClone().AsObject();
         missingCity["shippingAddress"]!.AsObject().Remove("city");
-        Assert.Contains(validator.Validate(missingCity), e => e.Path == "$.shippingAddress" && e.Message.Contains("city", StringComparison.Ordinal));
+        Assert.Contains(Validate(validator, missingCity), e => e.Path == "$.shippingAddress" && e.Message.Contains("city", StringComparison.Ordinal));
 
         var nullStreet = good.DeepClone().AsObject();
         nullStreet["shippingAddress"]!["street"] = null;
-        Assert.Contains(validator.Validate(nullStreet), e => e.Path == "$.shippingAddress.street");
+        Assert.Contains(Validate(validator, nullStreet), e => e.Path == "$.shippingAddress.street");
 
         var nullPostalCode = good.DeepClone().AsObject();
         nullPostalCode["shippingAddress"]!["postalCode"] = null;
-        Assert.Empty(validator.Validate(nullPostalCode));
+        Assert.Empty(Validate(validator, nullPostalCode));
 
         var itemsNotArray = good.DeepClone().AsObject();
         itemsNotArray["items"] = "none";
-        Assert.Contains(validator.Validate(itemsNotArray), e => e.Path == "$.items" && e.Message.Contains("got string", StringComparison.Ordinal));
+        Assert.Contains(Validate(validator, itemsNotArray), e => e.Path == "$.items" && e.Keyword == "type");
 
         var wrongQuantity = good.DeepClone().AsObject();
         wrongQuantity["items"]![0]!["quantity"] = 1.5;
-        Assert.Contains(validator.Validate(wrongQuantity), e => e.Path == "$.items[0].quantity");
+        Assert.Contains(Validate(validator, wrongQuantity), e => e.Path == "$.items[0].quantity");
     }
 
     [Fact]
@@ -319,7 +392,7 @@ public class JsonSchemaValidatorTests
 
         node["status"] = "Lost";
 
-        Assert.Contains(new JsonSchemaValidator(schema).Validate(node), e => e.Path == "$.status");
+        Assert.Contains(Validate(new JsonSchemaValidator(schema), node), e => e.Path == "$.status");
     }
 
     [Fact]
@@ -350,6 +423,36 @@ public class JsonSchemaValidatorTests
         var schema = AIJsonUtilities.CreateJsonSchema(typeof(Described), description: "A described type");
 
         Assert.Empty(new JsonSchemaValidator(schema).Validate(Parse("""{"value":"x"}""")));
+    }
+
+    [Fact]
+    public void Validate_SchemaOfForJsonSchema_HasDraft202012AndValidates()
+    {
+        var schema = ChatResponseFormat.ForJsonSchema<Order>().Schema!.Value;
+        var validator = new JsonSchemaValidator(schema);
+        var order = new Order("o-1", OrderStatus.Shipped, new Address("1 Main St", "Springfield", null), [new LineItem("sku-1", 2, 9.5m)], null, null);
+        var good = JsonNode.Parse(JsonSerializer.Serialize(order, WriteNulls))!.AsObject();
+        var bad = good.DeepClone().AsObject();
+        bad["items"]![0]!["quantity"] = "two";
+
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", schema.GetProperty("$schema").GetString());
+        Assert.Empty(Validate(validator, good));
+        Assert.Equal([("$.items[0].quantity", "type")], Validate(validator, bad).Select(e => (e.Path, e.Keyword)));
+    }
+
+    [Fact]
+    public void Validate_MeaiWrapperWithNestedSchemaKeyword_Validates()
+    {
+        // What MEAI's GetResponseAsync<int> sends: the value wrapped in "data", the inner schema keeping its own "$schema".
+        var schema = Parse("""
+            {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
+             "properties":{"data":{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"integer"}},
+             "additionalProperties":false,"required":["data"]}
+            """);
+
+        Assert.Empty(Errors(schema, """{"data":5}"""));
+        Assert.Equal(["$.data: type: Value is \"string\" but should be \"integer\""], Errors(schema, """{"data":"5"}"""));
+        Assert.Equal(["$: required: Required properties [\"data\"] are not present"], Errors(schema, "{}"));
     }
 
     public sealed record Described([property: Description("The value")] string Value);

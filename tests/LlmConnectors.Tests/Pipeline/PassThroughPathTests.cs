@@ -60,7 +60,7 @@ public class PassThroughPathTests
         Assert.Equal(2, response.AdditionalProperties![ValidationResponseProperties.Attempts]);
         var retry = leaf.Received[1][^1];
         Assert.Equal(ChatRole.User, retry.Role);
-        Assert.Contains("- $.population: expected integer, got string", retry.Text, StringComparison.Ordinal);
+        Assert.Contains("- $.population: type: Value is \"string\" but should be \"integer\"", retry.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public class PassThroughPathTests
         var ex = await Assert.ThrowsAsync<JsonEnforcementException>(() => client.GetResponseAsync(Messages, options, Ct));
 
         Assert.Equal(JsonEnforcementFailureKind.SchemaViolation, ex.FailureKind);
-        Assert.Equal(["$: missing required property \"population\"", "$.city: expected string, got integer"], ex.Errors);
+        Assert.Equal(["$: required: Required properties [\"population\"] are not present", "$.city: type: Value is \"integer\" but should be \"string\""], ex.Errors);
         Assert.Equal("""{"city":3}""", ex.RawText);
     }
 

@@ -55,8 +55,8 @@ public class BuiltInValidatorTests
         var validator = ChatResponseValidators.JsonSchema(schema);
 
         Assert.Empty(await Errors(validator, Text("{\"n\":5}")));
-        Assert.Equal(["$.n: must be less than or equal to 5, got 6"], await Errors(validator, Text("Here: {\"n\":6}")));
-        Assert.Equal(["$: missing required property \"n\""], await Errors(validator, Text("{}")));
+        Assert.Equal(["$.n: maximum: 6 should be at most 5"], await Errors(validator, Text("Here: {\"n\":6}")));
+        Assert.Equal(["$: required: Required properties [\"n\"] are not present"], await Errors(validator, Text("{}")));
         Assert.Equal(["the response does not contain a JSON object or array"], await Errors(validator, Text("nope")));
         Assert.Equal([ValidJsonResponseValidator.BareJsonErrorMessage], await Errors(new JsonSchemaResponseValidator(schema) { RequireBareJson = true }, Text("x {\"n\":1}")));
     }

@@ -48,7 +48,7 @@ public class ChatResponseValidatorRegistryTests
             v => Assert.Equal(20, Assert.IsType<MaxLengthResponseValidator>(v).MaxLength),
             v => Assert.True(Assert.IsType<JsonSchemaResponseValidator>(v).RequireBareJson));
         Assert.Equal(["start with a brace"], await Errors(validators[2], "x"));
-        Assert.Equal(["$: missing required property \"a\""], await Errors(validators[4], "{}"));
+        Assert.Equal(["$: required: Required properties [\"a\"] are not present"], await Errors(validators[4], "{}"));
     }
 
     [Fact]

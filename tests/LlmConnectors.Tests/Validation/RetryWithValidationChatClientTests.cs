@@ -354,7 +354,7 @@ public class RetryWithValidationChatClientTests
             .ToChatResponseAsync(Ct);
 
         Assert.Equal("{\"name\":\"Ada\"}", response.Text);
-        Assert.Equal(RetryText("$.name: expected string, got integer"), inner.Calls[1].Messages[^1].Text);
+        Assert.Equal(RetryText("$.name: type: Value is \"integer\" but should be \"string\""), inner.Calls[1].Messages[^1].Text);
         Assert.Equal("{\"name\":1}", inner.Calls[1].Messages[^2].Text);
     }
 
