@@ -11,16 +11,13 @@ namespace LlmConnectors;
 /// </summary>
 /// <remarks>
 /// Streaming, tools, images, PDFs, JSON schema (structured outputs) and extended thinking (<c>ChatOptions.Reasoning</c>) are the
-/// SDK's. <see cref="DelegatingChatClient.GetService"/> answers <see cref="ChatClientMetadata"/> (provider <c>anthropic</c>, from the
+/// SDK's. <see cref="ConnectorLeafChatClient.GetService"/> answers <see cref="ChatClientMetadata"/> (provider <c>anthropic</c>, from the
 /// SDK), <see cref="AnthropicConnectorOptions"/>, <see cref="IModelCapabilityProvider"/> and the SDK's <c>IAnthropicClient</c>.
 /// </remarks>
-public sealed class AnthropicConnectorChatClient : DelegatingChatClient
+public sealed class AnthropicConnectorChatClient : ConnectorLeafChatClient
 {
     /// <summary>The provider name in <see cref="ChatClientMetadata.ProviderName"/> and <see cref="LlmConnectorException.Provider"/>.</summary>
     public const string ProviderName = "anthropic";
-
-    private readonly IModelCapabilityProvider _capabilities;
-    private readonly Func<Exception, string?, LlmConnectorException?> _translate;
 
     /// <summary>Initializes a new instance of the <see cref="AnthropicConnectorChatClient"/> class.</summary>
     /// <param name="options">The settings: at least an API key (or <c>ANTHROPIC_API_KEY</c>).</param>
@@ -28,45 +25,17 @@ public sealed class AnthropicConnectorChatClient : DelegatingChatClient
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A setting is missing or invalid; the message names it.</exception>
     public AnthropicConnectorChatClient(AnthropicConnectorOptions options, string sectionName = "Anthropic")
-        : base(CreateInner(options, sectionName))
+        : base(
+            CreateInner(options, sectionName),
+            options,
+            new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.Anthropic),
+            (exception, modelId) => AnthropicSdkErrors.Translate(exception, modelId ?? options.ModelId, sectionName))
     {
         Options = options;
-        _capabilities = new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.Anthropic);
-        _translate = (exception, modelId) => AnthropicSdkErrors.Translate(exception, modelId ?? options.ModelId, sectionName);
     }
 
     /// <summary>Gets the settings the client was created with.</summary>
     public AnthropicConnectorOptions Options { get; }
-
-    /// <inheritdoc/>
-    /// <exception cref="LlmConnectorException">Anthropic failed (after the SDK's retries).</exception>
-    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        SdkCallTranslation.GetResponseAsync(InnerClient, messages, options, _translate, cancellationToken);
-
-    /// <inheritdoc/>
-    /// <exception cref="LlmConnectorException">Anthropic failed, before the stream or in the middle of it.</exception>
-    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        SdkCallTranslation.GetStreamingResponseAsync(InnerClient, messages, options, _translate, cancellationToken);
-
-    /// <inheritdoc/>
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is null)
-        {
-            if (serviceType == typeof(AnthropicConnectorOptions))
-            {
-                return Options;
-            }
-
-            if (serviceType == typeof(IModelCapabilityProvider))
-            {
-                return _capabilities;
-            }
-        }
-
-        return base.GetService(serviceType, serviceKey);
-    }
 
     private static IChatClient CreateInner(AnthropicConnectorOptions options, string sectionName)
     {

@@ -1,7 +1,6 @@
 using LlmConnectors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -59,12 +58,6 @@ public static class AnthropicConnectorServiceCollectionExtensions
         options.Timeout = ProviderConfigurationValues.TimeoutAndRetry<AnthropicConnectorOptions>(configuration, path, options.Timeout, options.Retry);
     }
 
-    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<AnthropicConnectorOptions> configure)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(serviceKey);
-        services.AddOptions<AnthropicConnectorOptions>(serviceKey).Configure(configure).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AnthropicConnectorOptions>>(new LeafOptionsValidator<AnthropicConnectorOptions>(serviceKey, options => options.Validate(path)));
-        return services.AddKeyedChatClient(serviceKey, provider =>
-            new AnthropicConnectorChatClient(provider.GetRequiredService<IOptionsMonitor<AnthropicConnectorOptions>>().Get(serviceKey), path));
-    }
+    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<AnthropicConnectorOptions> configure) =>
+        ConnectorRegistration.Add(services, serviceKey, path, configure, (options, settingPath) => options.Validate(settingPath), (provider, options) => new AnthropicConnectorChatClient(options, path));
 }

@@ -10,15 +10,13 @@ namespace LlmConnectors;
 /// images and files, JSON schema, <c>reasoning_effort</c>; failures as <see cref="LlmConnectorException"/>.
 /// </summary>
 /// <remarks>
-/// <see cref="DelegatingChatClient.GetService"/> answers <see cref="ChatClientMetadata"/> (provider <c>gemini</c>),
+/// <see cref="ConnectorLeafChatClient.GetService"/> answers <see cref="ChatClientMetadata"/> (provider <c>gemini</c>),
 /// <see cref="GeminiConnectorOptions"/> and <see cref="IModelCapabilityProvider"/>.
 /// </remarks>
-public sealed class GeminiConnectorChatClient : DelegatingChatClient
+public sealed class GeminiConnectorChatClient : ConnectorLeafChatClient
 {
     /// <summary>The provider name in <see cref="ChatClientMetadata.ProviderName"/> and <see cref="LlmConnectorException.Provider"/>.</summary>
     public const string ProviderName = "gemini";
-
-    private readonly IModelCapabilityProvider _capabilities;
 
     /// <summary>Initializes a new instance of the <see cref="GeminiConnectorChatClient"/> class.</summary>
     /// <param name="options">The settings: at least an API key (or <c>GEMINI_API_KEY</c> / <c>GOOGLE_API_KEY</c>).</param>
@@ -26,39 +24,13 @@ public sealed class GeminiConnectorChatClient : DelegatingChatClient
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A setting is missing or invalid; the message names it.</exception>
     public GeminiConnectorChatClient(GeminiConnectorOptions options, ILoggerFactory? loggerFactory = null)
-        : base(CreateCore(options, loggerFactory))
+        : base(CreateCore(options, loggerFactory), options, new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.Gemini), translate: null)
     {
         Options = options;
-        _capabilities = new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.Gemini);
     }
 
     /// <summary>Gets the settings the client was created with.</summary>
     public GeminiConnectorOptions Options { get; }
-
-    /// <inheritdoc/>
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is null)
-        {
-            if (serviceType == typeof(GeminiConnectorOptions))
-            {
-                return Options;
-            }
-
-            if (serviceType == typeof(IModelCapabilityProvider))
-            {
-                return _capabilities;
-            }
-
-            if (serviceType.IsInstanceOfType(this))
-            {
-                return this;
-            }
-        }
-
-        return base.GetService(serviceType, serviceKey);
-    }
 
     private static OpenAICompatibleChatClient CreateCore(GeminiConnectorOptions options, ILoggerFactory? loggerFactory)
     {

@@ -2,7 +2,6 @@ using LlmConnectors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -59,12 +58,6 @@ public static class GeminiConnectorServiceCollectionExtensions
         options.Timeout = ProviderConfigurationValues.TimeoutAndRetry<GeminiConnectorOptions>(configuration, path, options.Timeout, options.Retry);
     }
 
-    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<GeminiConnectorOptions> configure)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(serviceKey);
-        services.AddOptions<GeminiConnectorOptions>(serviceKey).Configure(configure).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<GeminiConnectorOptions>>(new LeafOptionsValidator<GeminiConnectorOptions>(serviceKey, options => options.Validate(path)));
-        return services.AddKeyedChatClient(serviceKey, provider =>
-            new GeminiConnectorChatClient(provider.GetRequiredService<IOptionsMonitor<GeminiConnectorOptions>>().Get(serviceKey), provider.GetService<ILoggerFactory>()));
-    }
+    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<GeminiConnectorOptions> configure) =>
+        ConnectorRegistration.Add(services, serviceKey, path, configure, (options, settingPath) => options.Validate(settingPath), (provider, options) => new GeminiConnectorChatClient(options, provider.GetService<ILoggerFactory>()));
 }

@@ -11,15 +11,13 @@ namespace LlmConnectors;
 /// Same wire features as <see cref="GeminiConnectorChatClient"/>.
 /// </summary>
 /// <remarks>
-/// <see cref="DelegatingChatClient.GetService"/> answers <see cref="ChatClientMetadata"/> (provider <c>vertex</c>),
+/// <see cref="ConnectorLeafChatClient.GetService"/> answers <see cref="ChatClientMetadata"/> (provider <c>vertex</c>),
 /// <see cref="VertexAIConnectorOptions"/> and <see cref="IModelCapabilityProvider"/>.
 /// </remarks>
-public sealed class VertexAIConnectorChatClient : DelegatingChatClient
+public sealed class VertexAIConnectorChatClient : ConnectorLeafChatClient
 {
     /// <summary>The provider name in <see cref="ChatClientMetadata.ProviderName"/> and <see cref="LlmConnectorException.Provider"/>.</summary>
     public const string ProviderName = "vertex";
-
-    private readonly IModelCapabilityProvider _capabilities;
 
     /// <summary>Initializes a new instance of the <see cref="VertexAIConnectorChatClient"/> class.</summary>
     /// <param name="options">The settings: a project (or <c>GOOGLE_CLOUD_PROJECT</c>) and Google credentials.</param>
@@ -28,39 +26,13 @@ public sealed class VertexAIConnectorChatClient : DelegatingChatClient
     /// <exception cref="ArgumentException">A setting is missing or invalid; the message names it.</exception>
     /// <remarks>The credential is loaded on the first request; a missing or refused one fails that request with <see cref="LlmErrorKind.Authentication"/>.</remarks>
     public VertexAIConnectorChatClient(VertexAIConnectorOptions options, ILoggerFactory? loggerFactory = null)
-        : base(CreateCore(options, loggerFactory))
+        : base(CreateCore(options, loggerFactory), options, new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.Gemini), translate: null)
     {
         Options = options;
-        _capabilities = new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.Gemini);
     }
 
     /// <summary>Gets the settings the client was created with.</summary>
     public VertexAIConnectorOptions Options { get; }
-
-    /// <inheritdoc/>
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is null)
-        {
-            if (serviceType == typeof(VertexAIConnectorOptions))
-            {
-                return Options;
-            }
-
-            if (serviceType == typeof(IModelCapabilityProvider))
-            {
-                return _capabilities;
-            }
-
-            if (serviceType.IsInstanceOfType(this))
-            {
-                return this;
-            }
-        }
-
-        return base.GetService(serviceType, serviceKey);
-    }
 
     private static OpenAICompatibleChatClient CreateCore(VertexAIConnectorOptions options, ILoggerFactory? loggerFactory)
     {

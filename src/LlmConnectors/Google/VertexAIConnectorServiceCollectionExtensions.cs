@@ -2,7 +2,6 @@ using LlmConnectors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -61,12 +60,6 @@ public static class VertexAIConnectorServiceCollectionExtensions
         options.Timeout = ProviderConfigurationValues.TimeoutAndRetry<VertexAIConnectorOptions>(configuration, path, options.Timeout, options.Retry);
     }
 
-    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<VertexAIConnectorOptions> configure)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(serviceKey);
-        services.AddOptions<VertexAIConnectorOptions>(serviceKey).Configure(configure).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<VertexAIConnectorOptions>>(new LeafOptionsValidator<VertexAIConnectorOptions>(serviceKey, options => options.Validate(path)));
-        return services.AddKeyedChatClient(serviceKey, provider =>
-            new VertexAIConnectorChatClient(provider.GetRequiredService<IOptionsMonitor<VertexAIConnectorOptions>>().Get(serviceKey), provider.GetService<ILoggerFactory>()));
-    }
+    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<VertexAIConnectorOptions> configure) =>
+        ConnectorRegistration.Add(services, serviceKey, path, configure, (options, settingPath) => options.Validate(settingPath), (provider, options) => new VertexAIConnectorChatClient(options, provider.GetService<ILoggerFactory>()));
 }

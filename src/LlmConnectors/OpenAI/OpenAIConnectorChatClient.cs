@@ -12,17 +12,14 @@ namespace LlmConnectors;
 /// <see cref="OpenAIConnectorOptions.Retry"/>), and settings validated up front.
 /// </summary>
 /// <remarks>
-/// Streaming, tools, images, JSON schema and reasoning effort are the SDK's. <see cref="DelegatingChatClient.GetService"/> answers
+/// Streaming, tools, images, JSON schema and reasoning effort are the SDK's. <see cref="ConnectorLeafChatClient.GetService"/> answers
 /// <see cref="ChatClientMetadata"/> (provider <c>openai</c>, from the SDK), <see cref="OpenAIConnectorOptions"/>,
 /// <see cref="IModelCapabilityProvider"/>, and the SDK's own <c>OpenAI.Chat.ChatClient</c>.
 /// </remarks>
-public sealed class OpenAIConnectorChatClient : DelegatingChatClient
+public sealed class OpenAIConnectorChatClient : ConnectorLeafChatClient
 {
     /// <summary>The provider name in <see cref="ChatClientMetadata.ProviderName"/> and <see cref="LlmConnectorException.Provider"/>.</summary>
     public const string ProviderName = "openai";
-
-    private readonly IModelCapabilityProvider _capabilities;
-    private readonly Func<Exception, string?, LlmConnectorException?> _translate;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAIConnectorChatClient"/> class.</summary>
     /// <param name="options">The settings: at least an API key (or <c>OPENAI_API_KEY</c>).</param>
@@ -30,45 +27,17 @@ public sealed class OpenAIConnectorChatClient : DelegatingChatClient
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A setting is missing or invalid; the message names it.</exception>
     public OpenAIConnectorChatClient(OpenAIConnectorOptions options, string sectionName = "OpenAI")
-        : base(CreateInner(options, sectionName))
+        : base(
+            CreateInner(options, sectionName),
+            options,
+            new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.OpenAI),
+            (exception, modelId) => OpenAISdkErrors.Translate(exception, modelId ?? options.ModelId, sectionName))
     {
         Options = options;
-        _capabilities = new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.OpenAI);
-        _translate = (exception, modelId) => OpenAISdkErrors.Translate(exception, modelId ?? options.ModelId, sectionName);
     }
 
     /// <summary>Gets the settings the client was created with.</summary>
     public OpenAIConnectorOptions Options { get; }
-
-    /// <inheritdoc/>
-    /// <exception cref="LlmConnectorException">OpenAI failed (after the SDK's retries).</exception>
-    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        SdkCallTranslation.GetResponseAsync(InnerClient, messages, options, _translate, cancellationToken);
-
-    /// <inheritdoc/>
-    /// <exception cref="LlmConnectorException">OpenAI failed, before the stream or in the middle of it.</exception>
-    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        SdkCallTranslation.GetStreamingResponseAsync(InnerClient, messages, options, _translate, cancellationToken);
-
-    /// <inheritdoc/>
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is null)
-        {
-            if (serviceType == typeof(OpenAIConnectorOptions))
-            {
-                return Options;
-            }
-
-            if (serviceType == typeof(IModelCapabilityProvider))
-            {
-                return _capabilities;
-            }
-        }
-
-        return base.GetService(serviceType, serviceKey);
-    }
 
     private static IChatClient CreateInner(OpenAIConnectorOptions options, string sectionName)
     {

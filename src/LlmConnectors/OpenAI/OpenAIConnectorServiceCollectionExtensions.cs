@@ -1,7 +1,6 @@
 using LlmConnectors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -60,12 +59,6 @@ public static class OpenAIConnectorServiceCollectionExtensions
         options.Timeout = ProviderConfigurationValues.TimeoutAndRetry<OpenAIConnectorOptions>(configuration, path, options.Timeout, options.Retry);
     }
 
-    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<OpenAIConnectorOptions> configure)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(serviceKey);
-        services.AddOptions<OpenAIConnectorOptions>(serviceKey).Configure(configure).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OpenAIConnectorOptions>>(new LeafOptionsValidator<OpenAIConnectorOptions>(serviceKey, options => options.Validate(path)));
-        return services.AddKeyedChatClient(serviceKey, provider =>
-            new OpenAIConnectorChatClient(provider.GetRequiredService<IOptionsMonitor<OpenAIConnectorOptions>>().Get(serviceKey), path));
-    }
+    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<OpenAIConnectorOptions> configure) =>
+        ConnectorRegistration.Add(services, serviceKey, path, configure, (options, settingPath) => options.Validate(settingPath), (provider, options) => new OpenAIConnectorChatClient(options, path));
 }

@@ -44,7 +44,7 @@ public sealed class VertexAIConnectorChatClientTests : IAsyncLifetime
         var response = await client.GetResponseAsync("Hello Vertex", cancellationToken: TestContext.Current.CancellationToken);
 
         var request = Assert.Single(_server.ChatRequests);
-        Assert.Equal("Hello Vertex", response.Text);
+        Assert.Equal("You said: Hello Vertex", response.Text);
         Assert.Equal("/v1/projects/scripted-project/locations/global/endpoints/openapi/chat/completions", request.Path);
         Assert.Equal("Bearer ya29.scripted-1", request.Header("Authorization"));
         Assert.Equal("google/gemini-2.5-flash", request.Json().GetProperty("model").GetString());

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace LlmConnectors.IntegrationTests.OpenAI;
+namespace LlmConnectors.IntegrationTests.OpenAIConnector;
 
 /// <summary>The <c>openai</c> leaf (the official OpenAI SDK through Microsoft.Extensions.AI.OpenAI) against a scripted chat completions server on loopback.</summary>
 public sealed class OpenAIConnectorChatClientTests : IAsyncLifetime
@@ -30,7 +30,7 @@ public sealed class OpenAIConnectorChatClientTests : IAsyncLifetime
         var response = await client.GetResponseAsync("Hello from the SDK", cancellationToken: TestContext.Current.CancellationToken);
 
         var request = Assert.Single(_server.ChatRequests);
-        Assert.Equal("Hello from the SDK", response.Text);
+        Assert.Equal("You said: Hello from the SDK", response.Text);
         Assert.Equal("Bearer sk-openai-test", request.Header("Authorization"));
         Assert.Equal("/api/v1/chat/completions", request.Path);
         Assert.Equal("gpt-4o-mini", request.Json().GetProperty("model").GetString());
@@ -205,7 +205,7 @@ public sealed class OpenAIConnectorChatClientTests : IAsyncLifetime
         var client = provider.GetRequiredKeyedService<IChatClient>("openai");
         var response = await client.GetResponseAsync("keyed", cancellationToken: TestContext.Current.CancellationToken);
 
-        Assert.Equal("keyed", response.Text);
+        Assert.Equal("You said: keyed", response.Text);
         Assert.NotNull(client.GetService<ConcurrencyLimitingChatClient>());
         Assert.NotNull(client.GetService<OpenAIConnectorChatClient>());
     }

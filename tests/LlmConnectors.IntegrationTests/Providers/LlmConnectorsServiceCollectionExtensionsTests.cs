@@ -80,7 +80,7 @@ public sealed class LlmConnectorsServiceCollectionExtensionsTests : IAsyncLifeti
         foreach (var model in new[] { "openai/gpt-4o-mini", "gemini/gemini-2.5-pro", "vertex/google/gemini-2.5-flash", "openrouter/openai/gpt-4o", "max/sonnet", "unprefixed-model" })
         {
             var response = await client.GetResponseAsync($"to {model}", new ChatOptions { ModelId = model }, token);
-            Assert.Equal($"to {model}", response.Text);
+            Assert.Equal($"You said: to {model}", response.Text);
         }
 
         _anthropic.Enqueue(ScriptedAnthropicReply.Text("from anthropic"));
