@@ -4,6 +4,7 @@
 //   Needs OPENROUTER_API_KEY (optionally OPENROUTER_BASE_URL). FAILOVER_PRIMARY_MODEL picks the primary model.
 using LlmConnectors;
 using Microsoft.Extensions.AI;
+using FailoverChatClient = LlmConnectors.FailoverChatClient;
 
 if (Environment.GetEnvironmentVariable("OPENROUTER_API_KEY") is not { Length: > 0 } apiKey)
 {

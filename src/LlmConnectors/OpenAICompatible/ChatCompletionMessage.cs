@@ -120,6 +120,10 @@ internal sealed class ToolCall
 
     [JsonPropertyName("function")]
     public FunctionCall? Function { get; set; }
+
+    /// <summary>Provider extras on one call (Gemini's <c>{"google":{"thought_signature":"..."}}</c>), kept raw so that they go back unchanged.</summary>
+    [JsonPropertyName("extra_content")]
+    public JsonElement? ExtraContent { get; set; }
 }
 
 internal sealed class FunctionCall

@@ -378,6 +378,11 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         HttpResponseMessage? response = null;
         try
         {
+            if (_options.AuthorizeHttpRequestAsync is { } authorize)
+            {
+                await authorize(request, token).ConfigureAwait(false);
+            }
+
             response = await _options.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {

@@ -49,6 +49,9 @@ internal sealed class OpenAICompatibleClientOptions
     /// <summary>Gets a hook that adds headers to every HTTP request (authentication, attribution).</summary>
     public Action<HttpRequestMessage>? ConfigureHttpRequest { get; init; }
 
+    /// <summary>Gets an asynchronous hook run on every HTTP request after <see cref="ConfigureHttpRequest"/>, for credentials that are fetched and refreshed (Vertex AI access tokens).</summary>
+    public Func<HttpRequestMessage, CancellationToken, ValueTask>? AuthorizeHttpRequestAsync { get; init; }
+
     /// <summary>Gets a hook that maps the requested model id to the id sent on the wire (for example removing a routing prefix).</summary>
     public Func<string, string>? MapModelId { get; init; }
 

@@ -24,7 +24,10 @@ internal static class OpenAIErrorMapper
         {
             try
             {
-                error = JsonSerializer.Deserialize(body, OpenAIWireJsonContext.Default.ErrorResponse)?.Error;
+                // Google's OpenAI-compatible endpoints wrap the error object in an array: [{"error":{...}}].
+                error = body.AsSpan().TrimStart(" \t\r\n"u8) is [(byte)'[', ..]
+                    ? JsonSerializer.Deserialize(body, OpenAIWireJsonContext.Default.ListErrorResponse)?.FirstOrDefault()?.Error
+                    : JsonSerializer.Deserialize(body, OpenAIWireJsonContext.Default.ErrorResponse)?.Error;
             }
             catch (JsonException)
             {

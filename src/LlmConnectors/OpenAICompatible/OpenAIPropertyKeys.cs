@@ -15,6 +15,9 @@ internal static class OpenAIPropertyKeys
     /// <summary>Reasoning: the raw <c>reasoning_details</c> array (a <c>JsonElement</c>) on a <c>TextReasoningContent</c>.</summary>
     public const string ReasoningDetails = "reasoning_details";
 
+    /// <summary>Tool calls: the raw <c>extra_content</c> of a call (a <c>JsonElement</c>) on a <c>FunctionCallContent</c>, sent back with the call (Gemini's thought signatures).</summary>
+    public const string ExtraContent = "extra_content";
+
     /// <summary>Response: the finish reason as the upstream provider reported it.</summary>
     public const string NativeFinishReason = "native_finish_reason";
 

@@ -134,6 +134,7 @@ internal static class OpenAIRequestMapper
                         Id = call.CallId,
                         Type = "function",
                         Function = new FunctionCall { Name = call.Name, Arguments = SerializeArguments(call.Arguments) },
+                        ExtraContent = ExtraContentOf(call),
                     });
                     break;
                 case TextReasoningContent thinking:
@@ -280,6 +281,17 @@ internal static class OpenAIRequestMapper
 
         return DefaultFileName(mediaType);
     }
+
+    /// <summary>Reads the <c>extra_content</c> a call carries (Gemini's thought signature), as the response mapping stored it or as JSON text.</summary>
+    /// <param name="call">The call.</param>
+    /// <returns>The extra content, or <see langword="null"/>.</returns>
+    public static JsonElement? ExtraContentOf(FunctionCallContent call) =>
+        call.AdditionalProperties?.TryGetValue(OpenAIPropertyKeys.ExtraContent, out var value) == true ? value switch
+        {
+            JsonElement { ValueKind: JsonValueKind.Object } element => element,
+            string json when !string.IsNullOrWhiteSpace(json) => ParseElement(json),
+            _ => null,
+        } : null;
 
     /// <summary>Reads the raw <c>reasoning_details</c> a <see cref="TextReasoningContent"/> carries, wherever the mapping or a caller put it.</summary>
     /// <param name="content">The reasoning content.</param>

@@ -36,7 +36,7 @@ internal static class OpenAIResponseMapper
             {
                 foreach (var call in calls)
                 {
-                    message.Contents.Add(ToFunctionCall(call.Id, call.Function?.Name, call.Function?.Arguments, call));
+                    message.Contents.Add(ToFunctionCall(call.Id, call.Function?.Name, call.Function?.Arguments, call, call.ExtraContent));
                 }
             }
 
@@ -128,8 +128,9 @@ internal static class OpenAIResponseMapper
     /// <param name="name">The function name.</param>
     /// <param name="arguments">The arguments as a JSON string.</param>
     /// <param name="raw">The raw wire object.</param>
+    /// <param name="extraContent">The call's raw <c>extra_content</c> (Gemini's thought signature), kept in <see cref="AIContent.AdditionalProperties"/> to be sent back; or <see langword="null"/>.</param>
     /// <returns>The call.</returns>
-    public static FunctionCallContent ToFunctionCall(string? id, string? name, string? arguments, object? raw)
+    public static FunctionCallContent ToFunctionCall(string? id, string? name, string? arguments, object? raw, JsonElement? extraContent = null)
     {
         var json = string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments;
         var call = FunctionCallContent.CreateFromParsedArguments(
@@ -138,6 +139,11 @@ internal static class OpenAIResponseMapper
             name ?? string.Empty,
             static text => (IDictionary<string, object?>?)JsonSerializer.Deserialize(text, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>))));
         call.RawRepresentation = raw;
+        if (extraContent is { ValueKind: JsonValueKind.Object } extra)
+        {
+            call.AdditionalProperties = new() { [OpenAIPropertyKeys.ExtraContent] = extra };
+        }
+
         return call;
     }
 

@@ -11,6 +11,7 @@ namespace LlmConnectors.OpenAICompatible;
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(ChatCompletionResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(List<ErrorResponse>))]
 [JsonSerializable(typeof(ModelsResponse))]
 [JsonSerializable(typeof(List<ContentPart>))]
 [JsonSerializable(typeof(JsonElement))]

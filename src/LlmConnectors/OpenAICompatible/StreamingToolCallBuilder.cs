@@ -30,6 +30,11 @@ internal sealed class StreamingToolCallBuilder
                 entry.Id = call.Id;
             }
 
+            if (call.ExtraContent is { ValueKind: System.Text.Json.JsonValueKind.Object } extra)
+            {
+                entry.ExtraContent = extra;
+            }
+
             if (call.Function is { } function)
             {
                 if (!string.IsNullOrEmpty(function.Name))
@@ -53,7 +58,7 @@ internal sealed class StreamingToolCallBuilder
         var result = new List<AIContent>(_entries.Count);
         foreach (var entry in _entries)
         {
-            result.Add(OpenAIResponseMapper.ToFunctionCall(entry.Id, entry.Name, entry.Arguments.ToString(), raw: null));
+            result.Add(OpenAIResponseMapper.ToFunctionCall(entry.Id, entry.Name, entry.Arguments.ToString(), raw: null, entry.ExtraContent));
         }
 
         _entries.Clear();
@@ -83,5 +88,7 @@ internal sealed class StreamingToolCallBuilder
         public string? Name { get; set; }
 
         public StringBuilder Arguments { get; } = new();
+
+        public System.Text.Json.JsonElement? ExtraContent { get; set; }
     }
 }

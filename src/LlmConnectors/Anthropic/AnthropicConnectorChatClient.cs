@@ -1,0 +1,65 @@
+using Anthropic;
+using Microsoft.Extensions.AI;
+
+namespace LlmConnectors;
+
+/// <summary>
+/// The <c>anthropic</c> leaf: the official <c>Anthropic</c> SDK's own <see cref="IChatClient"/> (<c>AsIChatClient</c>), with what the
+/// pack's middlewares need around it: failures as <see cref="LlmConnectorException"/> (by status and the Messages API's error type),
+/// model capabilities, one transport-retry policy (the SDK's <c>MaxRetries</c>, from <see cref="AnthropicConnectorOptions.Retry"/>),
+/// and settings validated up front.
+/// </summary>
+/// <remarks>
+/// Streaming, tools, images, PDFs, JSON schema (structured outputs) and extended thinking (<c>ChatOptions.Reasoning</c>) are the
+/// SDK's. <see cref="ConnectorLeafChatClient.GetService"/> answers <see cref="ChatClientMetadata"/> (provider <c>anthropic</c>, from the
+/// SDK), <see cref="AnthropicConnectorOptions"/>, <see cref="IModelCapabilityProvider"/> and the SDK's <c>IAnthropicClient</c>.
+/// </remarks>
+public sealed class AnthropicConnectorChatClient : ConnectorLeafChatClient
+{
+    /// <summary>The provider name in <see cref="ChatClientMetadata.ProviderName"/> and <see cref="LlmConnectorException.Provider"/>.</summary>
+    public const string ProviderName = "anthropic";
+
+    /// <summary>Initializes a new instance of the <see cref="AnthropicConnectorChatClient"/> class.</summary>
+    /// <param name="options">The settings: at least an API key (or <c>ANTHROPIC_API_KEY</c>).</param>
+    /// <param name="sectionName">The configuration path of the settings, named in error messages.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A setting is missing or invalid; the message names it.</exception>
+    public AnthropicConnectorChatClient(AnthropicConnectorOptions options, string sectionName = "Anthropic")
+        : base(
+            CreateInner(options, sectionName),
+            options,
+            new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.Anthropic),
+            (exception, modelId) => AnthropicSdkErrors.Translate(exception, modelId ?? options.ModelId, sectionName))
+    {
+        Options = options;
+    }
+
+    /// <summary>Gets the settings the client was created with.</summary>
+    public AnthropicConnectorOptions Options { get; }
+
+    private static IChatClient CreateInner(AnthropicConnectorOptions options, string sectionName)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate(sectionName);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("The Anthropic settings are not valid: " + string.Join(" ", errors), nameof(options));
+        }
+
+        // Every setting is given explicitly, so the SDK reads none of ANTHROPIC_BASE_URL / ANTHROPIC_AUTH_TOKEN behind the caller's back.
+        var clientOptions = new Anthropic.Core.ClientOptions
+        {
+            ApiKey = options.ResolveApiKey(),
+            AuthToken = null,
+            BaseUrl = options.Endpoint.ToString().TrimEnd('/'),
+            MaxRetries = options.Retry.Enabled ? options.Retry.MaxRetryAttempts : 0,
+            Timeout = options.Timeout,
+        };
+        if (options.HttpClient is { } httpClient)
+        {
+            clientOptions.HttpClient = httpClient;
+        }
+
+        return new AnthropicClient(clientOptions).AsIChatClient(options.ModelId, options.DefaultMaxOutputTokens);
+    }
+}

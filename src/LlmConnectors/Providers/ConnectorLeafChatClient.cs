@@ -1,0 +1,65 @@
+using Microsoft.Extensions.AI;
+
+namespace LlmConnectors;
+
+/// <summary>
+/// What the <c>openai</c>, <c>anthropic</c>, <c>gemini</c> and <c>vertex</c> leaves share around the client that does the wire work:
+/// failures turned into <see cref="LlmConnectorException"/> (when the inner client is an official SDK's), and
+/// <see cref="DelegatingChatClient.GetService"/> answering the leaf's options and its <see cref="IModelCapabilityProvider"/>;
+/// <see cref="ChatClientMetadata"/> comes from the inner client.
+/// </summary>
+/// <remarks>Only the pack derives from this class.</remarks>
+public abstract class ConnectorLeafChatClient : DelegatingChatClient
+{
+    private readonly object _options;
+    private readonly IModelCapabilityProvider _capabilities;
+    private readonly Func<Exception, string?, LlmConnectorException?>? _translate;
+
+    /// <summary>Initializes a new instance of the <see cref="ConnectorLeafChatClient"/> class.</summary>
+    /// <param name="innerClient">The client that does the wire work.</param>
+    /// <param name="options">The leaf's options, answered by <see cref="GetService"/> for their own type.</param>
+    /// <param name="capabilities">The leaf's model capabilities.</param>
+    /// <param name="translate">Maps the inner client's exceptions (and the requested model) to the pack's; <see langword="null"/> when it throws the pack's already.</param>
+    private protected ConnectorLeafChatClient(
+        IChatClient innerClient, object options, IModelCapabilityProvider capabilities, Func<Exception, string?, LlmConnectorException?>? translate)
+        : base(innerClient)
+    {
+        _options = options;
+        _capabilities = capabilities;
+        _translate = translate;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="LlmConnectorException">The provider failed (after the leaf's one retry policy).</exception>
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        _translate is null
+            ? base.GetResponseAsync(messages, options, cancellationToken)
+            : SdkCallTranslation.GetResponseAsync(InnerClient, messages, options, _translate, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <exception cref="LlmConnectorException">The provider failed, before the stream or in the middle of it (after the updates already yielded).</exception>
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        _translate is null
+            ? base.GetStreamingResponseAsync(messages, options, cancellationToken)
+            : SdkCallTranslation.GetStreamingResponseAsync(InnerClient, messages, options, _translate, cancellationToken);
+
+    /// <inheritdoc/>
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is null)
+        {
+            if (serviceType == _options.GetType())
+            {
+                return _options;
+            }
+
+            if (serviceType == typeof(IModelCapabilityProvider))
+            {
+                return _capabilities;
+            }
+        }
+
+        return base.GetService(serviceType, serviceKey);
+    }
+}
