@@ -28,12 +28,20 @@ internal static class DemoProgram
             return 3;
         }
 
+        // Ctrl+C and SIGTERM (kill) stop the demo; the servers' own hosts would otherwise swallow SIGTERM.
         using var stopping = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
             stopping.Cancel();
         };
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM,
+            context =>
+            {
+                context.Cancel = true;
+                stopping.Cancel();
+            });
 
         await using var anthropic = await ScriptedAnthropicServer.StartAsync(stopping.Token);
         anthropic.DefaultReply = SampleClaudeReplies.Answer;
