@@ -27,7 +27,12 @@ internal sealed class AssistantService(IChatClient chat, IHostApplicationLifetim
             try
             {
                 var claude = await chat.GetResponseAsync("Say hello.", new ChatOptions { ModelId = "max/haiku" }, stoppingToken);
-                Console.WriteLine($"Claude CLI ({claude.ModelId}): {claude.Text}");
+
+                // Failover may have answered from a fallback instead: the response says which client served it.
+                var servedBy = claude.AdditionalProperties?.TryGetValue("llmconnectors.failover.served_by_index", out var index) == true && index is > 0
+                    ? $"Fallback {claude.AdditionalProperties["llmconnectors.failover.served_by"]}, after the Claude CLI failed"
+                    : "Claude CLI";
+                Console.WriteLine($"{servedBy} ({claude.ModelId}): {claude.Text}");
             }
             catch (LlmConnectorException e) when (e.Kind == LlmErrorKind.NotInstalled)
             {

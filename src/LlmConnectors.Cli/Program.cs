@@ -16,7 +16,8 @@ var root = new RootCommand(
     DoctorCommand.Create(),
 };
 
-var parseResult = root.Parse(args);
+// Run bare, llmc shows its help (the commands and the settings) instead of an error.
+var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args);
 if (parseResult.Errors.Count > 0)
 {
     foreach (var error in parseResult.Errors)

@@ -129,8 +129,17 @@ internal static class ChatCommand
                 }
 
                 history.Add(new ChatMessage(ChatRole.User, line));
-                var answer = await StreamAsync(client, history, options, selection, cancellationToken);
-                history.Add(new ChatMessage(ChatRole.Assistant, answer));
+                try
+                {
+                    var answer = await StreamAsync(client, history, options, selection, cancellationToken);
+                    history.Add(new ChatMessage(ChatRole.Assistant, answer));
+                }
+                catch (LlmConnectorException e)
+                {
+                    // One failed turn does not end the conversation: say why, forget the question, and ask for the next one.
+                    WriteFailure(selection, e);
+                    history.RemoveAt(history.Count - 1);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -140,10 +149,13 @@ internal static class ChatCommand
         }
         catch (LlmConnectorException e)
         {
-            Terminal.WriteError($"{selection.Backend} failed ({e.Kind}{(e.StatusCode is { } status ? $", HTTP {(int)status}" : string.Empty)}): {e.Message}");
+            WriteFailure(selection, e);
             return e.Kind == LlmErrorKind.Authentication ? ExitCodes.SetupProblem : ExitCodes.RequestFailed;
         }
     }
+
+    private static void WriteFailure(BackendSelection selection, LlmConnectorException e) =>
+        Terminal.WriteError($"{selection.Backend} failed ({e.Kind}{(e.StatusCode is { } status ? $", HTTP {(int)status}" : string.Empty)}): {e.Message}");
 
     private static async Task<string> StreamAsync(
         IChatClient client, List<ChatMessage> history, ChatOptions options, BackendSelection selection, CancellationToken cancellationToken)
@@ -165,18 +177,27 @@ internal static class ChatCommand
             hasUpdate = await stream.MoveNextAsync();
         }
 
-        while (hasUpdate)
+        try
         {
-            updates.Add(stream.Current);
-            var piece = stream.Current.Text;
-            if (piece.Length > 0)
+            while (hasUpdate)
             {
-                text.Append(piece);
-                Console.Out.Write(piece);
-                await Console.Out.FlushAsync(cancellationToken);
-            }
+                updates.Add(stream.Current);
+                var piece = stream.Current.Text;
+                if (piece.Length > 0)
+                {
+                    text.Append(piece);
+                    Console.Out.Write(piece);
+                    await Console.Out.FlushAsync(cancellationToken);
+                }
 
-            hasUpdate = await stream.MoveNextAsync();
+                hasUpdate = await stream.MoveNextAsync();
+            }
+        }
+        catch (Exception e) when (text.Length > 0 && e is OperationCanceledException or LlmConnectorException)
+        {
+            // End the partial answer's line, so that 'cancelled' or the error starts on a line of its own.
+            Console.Out.WriteLine();
+            throw;
         }
 
         Console.Out.WriteLine();

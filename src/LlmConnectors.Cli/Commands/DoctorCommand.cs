@@ -155,7 +155,7 @@ internal static class DoctorCommand
                 ? new DoctorCheck("Claude CLI", CheckStatus.Error, $"{LlmcSettings.ClaudeCliPathVariable} is set to '{configured}', which does not exist",
                     $"Point {LlmcSettings.ClaudeCliPathVariable} at the claude executable (for example $(npm prefix -g)/bin/claude), or unset it to use claude on PATH.")
                 : new DoctorCheck("Claude CLI", CheckStatus.Skipped, "claude was not found on PATH",
-                    $"Install it: npm install -g @anthropic-ai/claude-code (needs Node.js 18+), or set {LlmcSettings.ClaudeCliPathVariable} to its full path."));
+                    $"Install it: npm install -g @anthropic-ai/claude-code (needs Node.js 20+), or set {LlmcSettings.ClaudeCliPathVariable} to its full path."));
             return false;
         }
 

@@ -5,19 +5,12 @@ namespace LlmConnectors.IntegrationTests.Samples;
 /// <summary>
 /// A Polyglot (.NET Interactive) notebook read from its <c>.ipynb</c> JSON.
 /// </summary>
-/// <remarks>
-/// The marker for a notebook the test suite cannot run is notebook-level metadata:
-/// <code>"metadata": { "llmconnectors": { "requiresUnavailablePackages": ["Microsoft.SemanticKernel"] } }</code>
-/// (the notebook also says so in its first markdown cell, for people). Every other notebook is run by
-/// <see cref="NotebookTests"/>.
-/// </remarks>
 internal sealed class NotebookDocument
 {
-    private NotebookDocument(string path, IReadOnlyList<NotebookCell> cells, IReadOnlyList<string> requiresUnavailablePackages)
+    private NotebookDocument(string path, IReadOnlyList<NotebookCell> cells)
     {
         Path = path;
         Cells = cells;
-        RequiresUnavailablePackages = requiresUnavailablePackages;
     }
 
     public string Path { get; }
@@ -25,13 +18,6 @@ internal sealed class NotebookDocument
     public string Name => System.IO.Path.GetFileNameWithoutExtension(Path);
 
     public IReadOnlyList<NotebookCell> Cells { get; }
-
-    /// <summary>Gets the packages the notebook needs that cannot be restored here; empty when the suite runs it.</summary>
-    public IReadOnlyList<string> RequiresUnavailablePackages { get; }
-
-    /// <summary>Creates a notebook in memory (for the runner's own tests).</summary>
-    public static NotebookDocument Create(string name, IReadOnlyList<NotebookCell> cells) =>
-        new(name + ".ipynb", cells, []);
 
     public static NotebookDocument Load(string path)
     {
@@ -50,11 +36,7 @@ internal sealed class NotebookDocument
             cells.Add(new NotebookCell(cellType, language, ReadSource(cell?["source"])));
         }
 
-        var requires = (root["metadata"]?["llmconnectors"]?["requiresUnavailablePackages"] as JsonArray)?
-            .Select(p => p?.GetValue<string>())
-            .OfType<string>()
-            .ToList() ?? [];
-        return new NotebookDocument(path, cells, requires);
+        return new NotebookDocument(path, cells);
     }
 
     private static string ReadSource(JsonNode? source) => source switch

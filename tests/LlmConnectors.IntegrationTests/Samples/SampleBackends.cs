@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using LlmConnectors.TestServers.Anthropic;
+using LlmConnectors.TestServers.Samples;
 
 namespace LlmConnectors.IntegrationTests.Samples;
 
@@ -77,7 +77,7 @@ public sealed class SampleBackends : IAsyncLifetime
         _claudeHome = Directory.CreateTempSubdirectory("llmconnectors-samples-home-");
         _openRouter = await SampleOpenRouterServer.StartAsync(TestContext.Current.CancellationToken);
         _anthropic = await ScriptedAnthropicServer.StartAsync(TestContext.Current.CancellationToken);
-        _anthropic.DefaultReply = AnswerAsClaude;
+        _anthropic.DefaultReply = SampleClaudeReplies.Answer;
     }
 
     public async ValueTask DisposeAsync()
@@ -135,27 +135,5 @@ public sealed class SampleBackends : IAsyncLifetime
         }
 
         return merged;
-    }
-
-    /// <summary>Answers the CLI like <see cref="SampleOpenRouterServer"/>: a schema instance for structured output, else an echo.</summary>
-    private static ScriptedAnthropicReply AnswerAsClaude(ReceivedAnthropicRequest request)
-    {
-        var model = request.Model ?? "claude";
-        if (request.Tools.Contains("StructuredOutput"))
-        {
-            var tools = JsonNode.Parse(request.RawJson)?["tools"] as JsonArray;
-            var schema = tools?.FirstOrDefault(t => t?["name"]?.GetValue<string>() == "StructuredOutput")?["input_schema"];
-            return ScriptedAnthropicReply.StructuredOutput(schema is null ? "{}" : ScriptedAnswers.SchemaInstance(schema)) with { Model = model };
-        }
-
-        var lastUser = request.ConversationMessages.LastOrDefault(m => m.Role == "user");
-        var prompt = lastUser is null
-            ? string.Empty
-            : lastUser.Blocks("text").Select(b => b.GetProperty("text").GetString()).LastOrDefault(t => t is not null && !t.StartsWith("<system-reminder>", StringComparison.Ordinal))
-                ?? lastUser.Text;
-        var images = lastUser?.Blocks("image").Count ?? 0;
-        var answer = ScriptedAnswers.Echo(model, prompt) + (images > 0 ? $" I see {images} image(s)." : string.Empty);
-        var words = answer.Split(' ');
-        return ScriptedAnthropicReply.Text([.. words.Select((w, i) => i == 0 ? w : " " + w)]) with { Model = model };
     }
 }

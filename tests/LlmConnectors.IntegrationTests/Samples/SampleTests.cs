@@ -159,6 +159,57 @@ public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleB
     }
 
     [Fact]
+    public async Task SemanticKernel_OpenRouter_PromptChatStreamingAndPluginAnswer()
+    {
+        var result = await Sample.RunAsync("SemanticKernel", SampleBackends.Merge(backends.OpenRouterEnvironment));
+
+        Assert.True(result.ExitCode == 0, result.Describe("SemanticKernel"));
+        Assert.Contains("Backend: openrouter", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Prompt function: Hello from openai/gpt-4o-mini! You said: Translate 'cheese' into French.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Chat, second turn: Hello from openai/gpt-4o-mini! You said: Name another one.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Streamed: Hello from openai/gpt-4o-mini! You said: Count to three.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Plugin: openai/gpt-4o-mini used the tool, which returned: It is 09:30 in sample.", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SemanticKernel_ClaudeCli_PromptChatAndStreamingThroughTheRealCli()
+    {
+        var result = await Sample.RunAsync("SemanticKernel", SampleBackends.Merge(backends.ClaudeCliEnvironment));
+
+        Assert.True(result.ExitCode == 0, result.Describe("SemanticKernel"));
+        Assert.Contains("Backend: claude-code", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("You said: Translate 'cheese' into French.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("You said: Name another one.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("You said: Count to three.", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AgentFramework_OpenRouter_SessionTypedStreamingAndTool()
+    {
+        var result = await Sample.RunAsync("AgentFramework", SampleBackends.Merge(backends.OpenRouterEnvironment));
+
+        Assert.True(result.ExitCode == 0, result.Describe("AgentFramework"));
+        Assert.Contains("Guide: Hello from openai/gpt-4o-mini! You said: Pick a city for a weekend.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Guide: Hello from openai/gpt-4o-mini! You said: And one museum there?", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Typed: sample, sample, population 42", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Guide (streamed): Hello from openai/gpt-4o-mini! You said: Say goodbye.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Tool: openai/gpt-4o-mini used the tool, which returned: 09:30 in sample", result.StandardOutput, StringComparison.Ordinal);
+        var second = backends.OpenRouter.Requests.Last(r => r.ToJsonString().Contains("And one museum there?", StringComparison.Ordinal));
+        Assert.Equal("You are a terse travel guide.", second["messages"]![0]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AgentFramework_ClaudeCli_SessionTypedAndStreamingThroughTheRealCli()
+    {
+        var result = await Sample.RunAsync("AgentFramework", SampleBackends.Merge(backends.ClaudeCliEnvironment));
+
+        Assert.True(result.ExitCode == 0, result.Describe("AgentFramework"));
+        Assert.Contains("You said: And one museum there?", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Typed: sample, sample, population 42", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("You said: Say goodbye.", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Samples_EveryProjectUnderSamples_IsInTheSolutionAndRunByATest()
     {
         var solution = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "LlmConnectors.sln"));

@@ -10,11 +10,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace LlmConnectors.IntegrationTests.Samples;
+namespace LlmConnectors.TestServers.Samples;
 
 /// <summary>
 /// An OpenRouter-shaped server on loopback that answers the samples, the notebooks and <c>llmc</c> sensibly without
-/// a script per test: it reads each request and answers from its content.
+/// a script per test: it reads each request and answers from its content. Also run by <c>Program</c> (the <c>demo</c>
+/// command) for the try-it-offline path of README.md.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -22,12 +23,14 @@ namespace LlmConnectors.IntegrationTests.Samples;
 /// and a final usage chunk) and not: a <c>json_schema</c> response format gets a JSON instance of the schema; a
 /// message with an image gets a description of the image's media type and size; otherwise the answer names the
 /// model and repeats the last user message. The model <see cref="UnavailableModel"/> always answers 503, so that
-/// failover can be shown; <see cref="InvalidModel"/> always answers 400.</item>
+/// failover can be shown; <see cref="InvalidModel"/> always answers 400. A request that offers tools, and whose last
+/// message is the user's, gets a call of the tool named in that message (else the first tool) with arguments made from the
+/// tool's schema; a request whose last message is a tool result gets an answer that repeats the result.</item>
 /// <item><c>GET /api/v1/models</c>: a small catalogue with prices, context lengths and modalities.</item>
 /// <item>A request without <c>Authorization: Bearer {ApiKey}</c> gets OpenRouter's 401 body.</item>
 /// </list>
 /// </remarks>
-internal sealed class SampleOpenRouterServer : IAsyncDisposable
+public sealed class SampleOpenRouterServer : IAsyncDisposable
 {
     public const string ApiKey = "sk-or-v1-scripted-test-key";
     public const string UnavailableModel = "scripted/unavailable";
@@ -47,6 +50,9 @@ internal sealed class SampleOpenRouterServer : IAsyncDisposable
     /// <summary>Gets every chat completions request received, in order.</summary>
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
 
+    /// <summary>Starts a server on a free loopback port.</summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The started server.</returns>
     public static async Task<SampleOpenRouterServer> StartAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -97,6 +103,20 @@ internal sealed class SampleOpenRouterServer : IAsyncDisposable
                 return;
             }
 
+            if (ToolCall(request) is { } toolCall)
+            {
+                if (request["stream"]?.GetValue<bool>() == true)
+                {
+                    await StreamToolCallAsync(context, model, toolCall);
+                }
+                else
+                {
+                    await context.Response.WriteAsJsonAsync(ToolCallCompletion(model, toolCall), context.RequestAborted);
+                }
+
+                return;
+            }
+
             var answer = Answer(request, model);
             if (request["stream"]?.GetValue<bool>() == true)
             {
@@ -120,8 +140,52 @@ internal sealed class SampleOpenRouterServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    /// <summary>
+    /// Gets the tool call to answer with: when the request offers tools and its last message is the user's and mentions a
+    /// word of a tool's name, a call of that tool, with arguments that satisfy the tool's parameter schema.
+    /// </summary>
+    private static JsonObject? ToolCall(JsonObject request)
+    {
+        if (request["tools"] is not JsonArray { Count: > 0 } tools
+            || (request["messages"] as JsonArray)?.LastOrDefault() is not JsonObject last
+            || last["role"]?.GetValue<string>() != "user")
+        {
+            return null;
+        }
+
+        var prompt = last["content"] is JsonValue value ? value.GetValue<string>() : last["content"]?.ToJsonString() ?? string.Empty;
+        var function = tools.Select(t => t?["function"]).OfType<JsonObject>().FirstOrDefault(f => Mentions(prompt, f["name"]?.GetValue<string>()));
+        if (function is null)
+        {
+            return null;
+        }
+
+        var parameters = function["parameters"];
+        return new JsonObject
+        {
+            ["id"] = "call_" + Guid.NewGuid().ToString("N")[..12],
+            ["type"] = "function",
+            ["function"] = new JsonObject
+            {
+                ["name"] = function["name"]?.GetValue<string>(),
+                ["arguments"] = parameters is null ? "{}" : ScriptedAnswers.SchemaInstance(parameters),
+            },
+        };
+    }
+
+    /// <summary>Gets whether the prompt contains a word of four letters or more of the tool's name (<c>local_time</c>: "time").</summary>
+    private static bool Mentions(string prompt, string? toolName) =>
+        toolName is not null
+        && System.Text.RegularExpressions.Regex.Split(toolName, "[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
+            .Any(word => word.Length >= 4 && prompt.Contains(word, StringComparison.OrdinalIgnoreCase));
+
     private static string Answer(JsonObject request, string model)
     {
+        if ((request["messages"] as JsonArray)?.LastOrDefault() is JsonObject { } last && last["role"]?.GetValue<string>() == "tool")
+        {
+            return ScriptedAnswers.ToolResult(model, last["content"] is JsonValue result ? result.GetValue<string>() : last["content"]?.ToJsonString() ?? string.Empty);
+        }
+
         var schema = request["response_format"]?["json_schema"]?["schema"];
         if (schema is not null)
         {
@@ -201,6 +265,35 @@ internal sealed class SampleOpenRouterServer : IAsyncDisposable
         }),
         ["usage"] = Usage(answer),
     };
+
+    private static JsonObject ToolCallCompletion(string model, JsonObject toolCall) => new()
+    {
+        ["id"] = "gen-" + Guid.NewGuid().ToString("N")[..12],
+        ["object"] = "chat.completion",
+        ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        ["model"] = model,
+        ["provider"] = "Scripted",
+        ["choices"] = new JsonArray(new JsonObject
+        {
+            ["index"] = 0,
+            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = null, ["tool_calls"] = new JsonArray(toolCall) },
+            ["finish_reason"] = "tool_calls",
+            ["native_finish_reason"] = "tool_calls",
+        }),
+        ["usage"] = Usage(string.Empty),
+    };
+
+    private static async Task StreamToolCallAsync(HttpContext context, string model, JsonObject toolCall)
+    {
+        context.Response.ContentType = "text/event-stream";
+        var id = "gen-" + Guid.NewGuid().ToString("N")[..12];
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        toolCall["index"] = 0;
+        await WriteChunkAsync(context, Chunk(id, created, model, new JsonObject { ["role"] = "assistant", ["tool_calls"] = new JsonArray(toolCall) }, null));
+        await WriteChunkAsync(context, Chunk(id, created, model, new JsonObject(), "tool_calls"));
+        await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
 
     private static JsonObject Usage(string answer) => new()
     {

@@ -1,12 +1,15 @@
 using System.Text.Json.Nodes;
 
-namespace LlmConnectors.IntegrationTests.Samples;
+namespace LlmConnectors.TestServers.Samples;
 
 /// <summary>What the scripted backends answer, from the request's content, so that samples need no script per test.</summary>
-internal static class ScriptedAnswers
+public static class ScriptedAnswers
 {
     /// <summary>The answer to a plain prompt: names the model and repeats the prompt.</summary>
     public static string Echo(string model, string prompt) => $"Hello from {model}! You said: {prompt}";
+
+    /// <summary>The answer after a tool call: names the model and repeats what the tool returned.</summary>
+    public static string ToolResult(string model, string result) => $"{model} used the tool, which returned: {result}";
 
     /// <summary>Makes JSON text that satisfies a JSON schema: strings "sample", integers 42, numbers 4.5, booleans true, first enum values.</summary>
     public static string SchemaInstance(JsonNode schema) => SchemaInstance(schema, schema, 0)?.ToJsonString() ?? "null";

@@ -1,0 +1,72 @@
+using LlmConnectors.IntegrationTests.ClaudeCli;
+using LlmConnectors.IntegrationTests.Samples;
+using Microsoft.Agents.AI;
+using Microsoft.Extensions.AI;
+
+namespace LlmConnectors.IntegrationTests.AgentFramework;
+
+/// <summary>
+/// Microsoft Agent Framework 1.28 <see cref="ChatClientAgent"/>s over <see cref="ClaudeCliChatClient"/>: the real, pinned
+/// <c>claude</c> CLI against the scripted Anthropic backend, bare and under a composed pipeline.
+/// </summary>
+public sealed class ChatClientAgentOverClaudeCliTests(SampleBackends backends) : IClassFixture<SampleBackends>
+{
+    [Fact]
+    public async Task Run_SameSession_SecondTurnCarriesTheFirst()
+    {
+        using var leaf = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(backends.Anthropic));
+        var agent = new ChatClientAgent(leaf, instructions: "You are a terse travel guide.", name: "Guide");
+        var session = await agent.CreateSessionAsync(TestContext.Current.CancellationToken);
+
+        var first = await agent.RunAsync("Pick a city. af-cli-session-1", session, cancellationToken: TestContext.Current.CancellationToken);
+        var second = await agent.RunAsync("And a museum there? af-cli-session-2", session, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.EndsWith("You said: Pick a city. af-cli-session-1", first.Text, StringComparison.Ordinal);
+        Assert.EndsWith("You said: And a museum there? af-cli-session-2", second.Text, StringComparison.Ordinal);
+        var request = backends.Anthropic.Requests.Last(r => r.RawJson.Contains("af-cli-session-2", StringComparison.Ordinal));
+        Assert.Contains(request.ConversationMessages, m => m.Role == "user" && m.Text.Contains("af-cli-session-1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunTyped_ThroughTheCli_UsesStructuredOutputAndDeserializes()
+    {
+        using var leaf = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(backends.Anthropic));
+        var agent = new ChatClientAgent(leaf, instructions: "You answer with facts.");
+
+        var response = await agent.RunAsync<CityFacts>("Facts about Bergen. af-cli-typed", cancellationToken: TestContext.Current.CancellationToken);
+
+        var request = backends.Anthropic.Requests.Last(r => r.RawJson.Contains("af-cli-typed", StringComparison.Ordinal));
+        Assert.True(request.Tools.Contains("StructuredOutput"), $"The CLI did not offer StructuredOutput; the answer was '{response.Text}'. Request: {request.RawJson}");
+        Assert.Equal(new CityFacts("sample", "sample", 42), response.Result);
+    }
+
+    [Fact]
+    public async Task RunStreaming_ThroughTheCli_YieldsTheAnswerInSeveralUpdates()
+    {
+        using var leaf = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(backends.Anthropic));
+        var agent = new ChatClientAgent(leaf, instructions: "You are a terse travel guide.");
+        var updates = new List<string>();
+
+        await foreach (var update in agent.RunStreamingAsync("Count to three. af-cli-stream", cancellationToken: TestContext.Current.CancellationToken))
+        {
+            updates.Add(update.Text);
+        }
+
+        Assert.True(updates.Count(u => u.Length > 0) > 1, "Expected several updates, got: " + string.Join("|", updates));
+        Assert.EndsWith("You said: Count to three. af-cli-stream", string.Concat(updates), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ComposedPipeline_RetryWithValidationUnderTheAgent()
+    {
+        using var leaf = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(backends.Anthropic));
+        IChatClient pipeline = new ChatClientBuilder(leaf)
+            .Use(inner => new RetryWithValidationChatClient(inner, [ChatResponseValidators.NotEmpty(), ChatResponseValidators.MaxLength(400)]))
+            .Build();
+        var agent = new ChatClientAgent(pipeline, instructions: "You are a terse travel guide.");
+
+        var response = await agent.RunAsync("Say hello. af-cli-pipeline", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.EndsWith("You said: Say hello. af-cli-pipeline", response.Text, StringComparison.Ordinal);
+    }
+}
