@@ -30,7 +30,7 @@ internal static class DefaultChatClient
             : new ClaudeProxyOptions().MaxConcurrentRequests;
         // The served pipeline: JSON enforcement (extracts and validates JSON answers of json_object / json_schema requests)
         // around the CLI client. Registered before AddClaudeCliChatClient, whose own IChatClient registration then stands back.
-        builder.Services.TryAddSingleton<IChatClient>(sp => new ChatPipelineBuilder(sp.GetRequiredService<ClaudeCliChatClient>()).UseJsonEnforcement().Build(sp));
+        builder.Services.TryAddSingleton<IChatClient>(sp => new ChatClientBuilder(sp.GetRequiredService<ClaudeCliChatClient>()).UseJsonEnforcement().Build(sp));
         builder.Services.AddClaudeCliChatClient(cli, options =>
         {
             if (string.IsNullOrEmpty(cli[nameof(ClaudeCliOptions.MaxConcurrency)]))

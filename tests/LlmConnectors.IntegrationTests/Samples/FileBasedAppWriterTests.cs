@@ -106,7 +106,7 @@ public sealed class FileBasedAppWriterTests
     public async Task RunAsync_NotebookThatDoesNotCompile_FailsWithTheCompilerError()
     {
         var result = await FileBasedAppRunner.RunAsync(
-            Notebook(Code("using LlmConnectors;\nConsole.WriteLine(typeof(ChatPipelineBuilder).Name);\nint x = \"not a number\";")),
+            Notebook(Code("using LlmConnectors;\nConsole.WriteLine(typeof(ChatClientBuilder).Name);\nint x = \"not a number\";")),
             SampleBackends.NothingConfigured,
             TimeSpan.FromMinutes(4),
             TestContext.Current.CancellationToken);
