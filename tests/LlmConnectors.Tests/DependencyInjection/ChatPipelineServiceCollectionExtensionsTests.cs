@@ -404,6 +404,105 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
         Assert.Throws<ArgumentNullException>("serviceKey", () => services.AddKeyedChatPipeline(null!, section));
     }
 
+    [Fact]
+    public void AddChatClient_AfterAddChatPipeline_FailsAtStartupSayingWhatToDo()
+    {
+        var services = ServicesWithLeaves();
+        services.AddChatPipeline(Section("""{ "LlmConnectors": { "Pipeline": { "Client": "openrouter" } } }"""));
+        services.AddChatClient(_proxy);
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.StartsWith("AddChatPipeline (section 'LlmConnectors:Pipeline') registered the IChatClient service, but a later registration replaces it", failure, StringComparison.Ordinal);
+        Assert.Contains("AddKeyedChatClient", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyedLeafRegisteredTwice_FailsAtStartup()
+    {
+        var services = new ServiceCollection();
+        services.AddOpenRouterChatClient(o => o.ApiKey = "sk-test");
+        services.AddKeyedChatClient(OpenRouterServiceCollectionExtensions.ServiceKey, _proxy);
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(ex.Failures, f => f.StartsWith("AddOpenRouterChatClient registered the keyed IChatClient 'openrouter', but a later registration replaces it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task LeafThenPipeline_LeafConvenienceRegistrationReplacedWithoutError()
+    {
+        var services = new ServiceCollection();
+        services.AddOpenRouterChatClient(o => o.ApiKey = "sk-test");
+        services.AddKeyedChatClient("scripted", _cli);
+        services.AddChatPipeline(Section("""{ "LlmConnectors": { "Pipeline": { "Client": "scripted" } } }"""));
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("hi", cancellationToken: Ct);
+
+        Assert.Equal("claude-cli default", response.Text);
+    }
+
+    [Fact]
+    public async Task AddChatPipeline_MeaiMiddlewaresSwitchedOnFromConfiguration()
+    {
+        var services = ServicesWithLeaves();
+        services.AddLogging();
+        services.AddDistributedMemoryCache();
+        services.AddChatPipeline(Section("""
+            { "LlmConnectors": { "Pipeline": {
+                "Client": "openrouter",
+                "FunctionInvocation": { "MaximumIterationsPerRequest": 3, "IncludeDetailedErrors": true },
+                "OpenTelemetry": { "SourceName": "pipeline-test", "EnableSensitiveData": true },
+                "Logging": { "Enabled": true },
+                "DistributedCache": { "Enabled": true },
+                "JsonEnforcement": { "Enabled": true }
+            } } }
+            """)).UseFunctionInvocation();
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var client = provider.GetRequiredService<IChatClient>();
+
+        var invoking = client.GetService<FunctionInvokingChatClient>()!;
+        Assert.NotNull(invoking);
+        Assert.NotNull(client.GetService<LoggingChatClient>());
+        Assert.NotNull(client.GetService<DistributedCachingChatClient>());
+        Assert.True(client.GetService<OpenTelemetryChatClient>()!.EnableSensitiveData);
+        Assert.NotNull(client.GetService<JsonEnforcingChatClient>());
+        await client.GetResponseAsync("hi", cancellationToken: Ct);
+        await client.GetResponseAsync("hi", cancellationToken: Ct);
+        Assert.Single(_openRouter.Calls); // the second answer came from the distributed cache
+    }
+
+    [Fact]
+    public void AddChatPipeline_DistributedCacheWithoutCache_StartupTellsWhatToRegister()
+    {
+        var services = ServicesWithLeaves();
+        services.AddChatPipeline(Section("""{ "LlmConnectors": { "Pipeline": { "Client": "openrouter", "DistributedCache": { "Enabled": true } } } }"""));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(ex.Failures, f => f.Contains("no IDistributedCache service is registered", StringComparison.Ordinal) && f.Contains("AddDistributedMemoryCache", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddChatPipeline_MeaiSectionWithBadValue_StartupNamesTheSection()
+    {
+        var services = ServicesWithLeaves();
+        services.AddChatPipeline(Section("""{ "LlmConnectors": { "Pipeline": { "Client": "openrouter", "FunctionInvocation": { "MaximumIterationsPerRequest": "many" } } } }"""));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(ex.Failures, f => f.StartsWith("LlmConnectors:Pipeline:FunctionInvocation:", StringComparison.Ordinal) && f.Contains("many", StringComparison.Ordinal));
+    }
+
     private sealed class NoResizer : IImageResizer
     {
         public ValueTask<DataContent> ResizeAsync(DataContent image, int maxDimension, CancellationToken cancellationToken) => ValueTask.FromResult(image);
