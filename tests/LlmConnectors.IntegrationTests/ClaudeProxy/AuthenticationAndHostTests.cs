@@ -225,9 +225,12 @@ public class AuthenticationAndHostTests
     }
 
     [Fact]
-    public async Task Telemetry_ChatRequest_EmitsGenAiSpanAndMetrics()
+    public async Task Telemetry_ChatRequest_EmitsMeaiGenAiSpanAndMetrics()
     {
+        // The proxy maps the requested model to the CLI's; MEAI's OpenTelemetryChatClient in the served pipeline reports the mapped
+        // model and the CLI client's ChatClientMetadata. The mapped model is unique to this test so that parallel tests do not interfere.
         const string Model = "telemetry-probe-model";
+        const string Mapped = "telemetry-probe-sonnet";
         var activities = new List<Activity>();
         using var activityListener = new ActivityListener
         {
@@ -235,7 +238,7 @@ public class AuthenticationAndHostTests
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = a =>
             {
-                if ((string?)a.GetTagItem("gen_ai.request.model") == Model)
+                if ((string?)a.GetTagItem("gen_ai.request.model") == Mapped)
                 {
                     lock (activities)
                     {
@@ -269,7 +272,7 @@ public class AuthenticationAndHostTests
                 }
             }
 
-            if (model == Model)
+            if (model == Mapped)
             {
                 lock (measurements)
                 {
@@ -280,19 +283,20 @@ public class AuthenticationAndHostTests
 
         meterListener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
         meterListener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+        meterListener.SetMeasurementEventCallback<int>((i, v, t, _) => Record(i, v, t));
         meterListener.Start();
 
-        await using var factory = new ProxyFactory(new() { [$"ClaudeProxy:Models:{Model}"] = "sonnet" });
+        await using var factory = new ProxyFactory(new() { [$"ClaudeProxy:Models:{Model}"] = Mapped });
         using var client = factory.CreateClient();
         var (status, _, _) = await PostJsonAsync(client, $$"""{"model":"{{Model}}","messages":[{"role":"user","content":"Hi"}]}""");
 
         Assert.Equal(HttpStatusCode.OK, status);
         var activity = Assert.Single(activities);
-        Assert.Equal($"chat {Model}", activity.DisplayName);
+        Assert.Equal($"chat {Mapped}", activity.DisplayName);
         Assert.Equal("chat", activity.GetTagItem("gen_ai.operation.name"));
-        Assert.Equal("sonnet", activity.GetTagItem("gen_ai.response.model"));
-        Assert.Equal(11L, activity.GetTagItem("gen_ai.usage.input_tokens"));
-        Assert.Equal(7L, activity.GetTagItem("gen_ai.usage.output_tokens"));
+        Assert.Equal(ClaudeCliChatClient.ProviderName, activity.GetTagItem("gen_ai.provider.name"));
+        Assert.Equal(11, Convert.ToInt64(activity.GetTagItem("gen_ai.usage.input_tokens"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(7, Convert.ToInt64(activity.GetTagItem("gen_ai.usage.output_tokens"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains(measurements, m => m.Name == "gen_ai.client.operation.duration" && m.Value > 0);
         Assert.Contains(measurements, m => m.Name == "gen_ai.client.token.usage" && m.TokenType == "input" && m.Value == 11);
         Assert.Contains(measurements, m => m.Name == "gen_ai.client.token.usage" && m.TokenType == "output" && m.Value == 7);
