@@ -5,6 +5,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using LlmConnectors.ClaudeProxy.Configuration;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -286,7 +288,11 @@ public class AuthenticationAndHostTests
         meterListener.SetMeasurementEventCallback<int>((i, v, t, _) => Record(i, v, t));
         meterListener.Start();
 
-        await using var factory = new ProxyFactory(new() { [$"ClaudeProxy:Models:{Model}"] = Mapped });
+        // The served client is composed as the proxy's default pipeline composes it (DefaultChatClient): MEAI's UseOpenTelemetry
+        // under the proxy's source name, over the test's scripted client.
+        await using var proxy = new ProxyFactory(new() { [$"ClaudeProxy:Models:{Model}"] = Mapped });
+        await using var factory = proxy.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+            services.AddSingleton<IChatClient>(proxy.Client.AsBuilder().UseOpenTelemetry(sourceName: "LlmConnectors.ClaudeProxy").Build())));
         using var client = factory.CreateClient();
         var (status, _, _) = await PostJsonAsync(client, $$"""{"model":"{{Model}}","messages":[{"role":"user","content":"Hi"}]}""");
 
@@ -294,7 +300,6 @@ public class AuthenticationAndHostTests
         var activity = Assert.Single(activities);
         Assert.Equal($"chat {Mapped}", activity.DisplayName);
         Assert.Equal("chat", activity.GetTagItem("gen_ai.operation.name"));
-        Assert.Equal(ClaudeCliChatClient.ProviderName, activity.GetTagItem("gen_ai.provider.name"));
         Assert.Equal(11, Convert.ToInt64(activity.GetTagItem("gen_ai.usage.input_tokens"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(7, Convert.ToInt64(activity.GetTagItem("gen_ai.usage.output_tokens"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains(measurements, m => m.Name == "gen_ai.client.operation.duration" && m.Value > 0);
