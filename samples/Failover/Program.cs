@@ -27,8 +27,8 @@ var primary = new OpenRouterChatClient(new OpenRouterClientOptions
 var fallback = new OpenRouterChatClient(new OpenRouterClientOptions { ApiKey = apiKey, Endpoint = endpoint, ModelId = FallbackModel });
 
 using IChatClient client = primary
-    .AsPipelineBuilder()
-    .UseFailover(failover =>
+    .AsBuilder()
+    .UseFailover(configure: failover =>
     {
         failover.InnerClientName = $"primary ({primaryModel})";
         failover.AddFallback(fallback, FallbackModel, $"fallback ({FallbackModel})");
@@ -39,8 +39,8 @@ var response = await client.GetResponseAsync("Name one advantage of failover, in
 Console.WriteLine($"Answer: {response.Text}");
 
 var properties = response.AdditionalProperties;
-Console.WriteLine($"Served by: {properties?[FailoverChatClient.ServedByPropertyName]}");
-if (properties?.TryGetValue(FailoverChatClient.SkippedFailuresPropertyName, out var skipped) == true && skipped is IEnumerable<string> failures)
+Console.WriteLine($"Served by: {properties?[LlmFailoverChatClient.ServedByPropertyName]}");
+if (properties?.TryGetValue(LlmFailoverChatClient.SkippedFailuresPropertyName, out var skipped) == true && skipped is IEnumerable<string> failures)
 {
     foreach (var failure in failures)
     {

@@ -22,8 +22,8 @@ var imagesFolder = Path.Combine(AppContext.BaseDirectory, "images");
 var imagePath = args.Length > 0 ? Path.GetFullPath(args[0]) : Path.Combine(imagesFolder, "chart.png");
 
 using IChatClient client = new OpenRouterChatClient(openRouter)
-    .AsPipelineBuilder()
-    .UseMultimodalPreprocessing(images =>
+    .AsBuilder()
+    .UseMultimodalPreprocessing(configure: images =>
     {
         images.AllowedRoot = Path.GetDirectoryName(imagePath);
         images.MaxImageBytes = 5 * 1024 * 1024;

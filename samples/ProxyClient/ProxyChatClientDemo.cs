@@ -8,7 +8,7 @@ internal static class ProxyChatClientDemo
     {
         // A "max/" prefix (the seed system's convention) is accepted and removed on the wire.
         using IChatClient client = new ClaudeProxyChatClient(new ClaudeProxyClientOptions { Endpoint = baseUri, ApiKey = apiKey, ModelId = "max/sonnet" })
-            .AsPipelineBuilder()
+            .AsBuilder()
             .UseRetryWithValidation([ChatResponseValidators.NotEmpty()])
             .Build();
 

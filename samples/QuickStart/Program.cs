@@ -34,8 +34,8 @@ Console.WriteLine($"Backend: {backend.Description}");
 
 // The pipeline: a non-empty answer is required; an empty one is asked again (up to 3 attempts).
 using IChatClient client = backend.Client
-    .AsPipelineBuilder()
-    .UseRetryWithValidation([ChatResponseValidators.NotEmpty()], retry => retry.MaxAttempts = 3)
+    .AsBuilder()
+    .UseRetryWithValidation([ChatResponseValidators.NotEmpty()], configure: retry => retry.MaxAttempts = 3)
     .Build();
 
 List<ChatMessage> messages =

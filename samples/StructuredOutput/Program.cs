@@ -23,8 +23,8 @@ if (Environment.GetEnvironmentVariable("OPENROUTER_BASE_URL") is { Length: > 0 }
 
 // Outermost first: retry-with-validation wraps JSON enforcement, so a JSON failure is asked again.
 using IChatClient client = new OpenRouterChatClient(openRouter)
-    .AsPipelineBuilder()
-    .UseRetryWithValidation([ChatResponseValidators.DeserializesTo<Invoice>()], retry => retry.MaxAttempts = 3)
+    .AsBuilder()
+    .UseRetryWithValidation([ChatResponseValidators.DeserializesTo<Invoice>()], configure: retry => retry.MaxAttempts = 3)
     .UseJsonEnforcement()
     .Build();
 

@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace LlmConnectors.ClaudeProxy;
 
 /// <summary>
-/// Registers the chat client the proxy serves when the host registers none: <see cref="JsonEnforcingChatClient"/> around
-/// <see cref="ClaudeCliChatClient"/> with a warm process pool, configured from the <c>ClaudeProxy:Cli</c> section (every
+/// Registers the chat client the proxy serves when the host registers none: Microsoft.Extensions.AI's OpenTelemetry middleware
+/// (the GenAI spans and metrics, under <see cref="Telemetry.ProxyTelemetry.SourceName"/>) around <see cref="JsonEnforcingChatClient"/>
+/// around <see cref="ClaudeCliChatClient"/> with a warm process pool, configured from the <c>ClaudeProxy:Cli</c> section (every
 /// <see cref="ClaudeCliOptions"/> setting).
 /// </summary>
 internal static class DefaultChatClient
@@ -28,9 +29,13 @@ internal static class DefaultChatClient
         var proxyConcurrency = int.TryParse(builder.Configuration[$"{ClaudeProxyOptions.SectionName}:{nameof(ClaudeProxyOptions.MaxConcurrentRequests)}"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var configured) && configured > 0
             ? configured
             : new ClaudeProxyOptions().MaxConcurrentRequests;
-        // The served pipeline: JSON enforcement (extracts and validates JSON answers of json_object / json_schema requests)
-        // around the CLI client. Registered before AddClaudeCliChatClient, whose own IChatClient registration then stands back.
-        builder.Services.TryAddSingleton<IChatClient>(sp => new ChatPipelineBuilder(sp.GetRequiredService<ClaudeCliChatClient>()).UseJsonEnforcement().Build(sp));
+        // The served pipeline: MEAI's OpenTelemetry (gen_ai spans and metrics, with the CLI client's ChatClientMetadata) around
+        // JSON enforcement (extracts and validates JSON answers of json_object / json_schema requests) around the CLI client.
+        // Registered before AddClaudeCliChatClient, whose own unkeyed IChatClient registration then stands back.
+        builder.Services.TryAddSingleton<IChatClient>(sp => new ChatClientBuilder(sp.GetRequiredService<ClaudeCliChatClient>())
+            .UseOpenTelemetry(sourceName: Telemetry.ProxyTelemetry.SourceName)
+            .UseJsonEnforcement()
+            .Build(sp));
         builder.Services.AddClaudeCliChatClient(cli, options =>
         {
             if (string.IsNullOrEmpty(cli[nameof(ClaudeCliOptions.MaxConcurrency)]))

@@ -10,6 +10,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace LlmConnectors.ClaudeProxy;
 
@@ -17,6 +20,8 @@ namespace LlmConnectors.ClaudeProxy;
 internal static class ProxyApplication
 {
     private const string CorsPolicy = "ClaudeProxy";
+
+    private static readonly string[] OtlpEndpointVariables = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"];
 
     /// <summary>Registers the proxy's services and settings.</summary>
     /// <param name="builder">The application builder.</param>
@@ -63,9 +68,30 @@ internal static class ProxyApplication
         services.AddSingleton<ChatRequestMapper>();
         services.AddSingleton<RequestGate>();
         services.AddSingleton<ProxyTelemetry>();
+        AddOpenTelemetry(builder);
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddSingleton<HealthEndpoints>();
         DefaultChatClient.AddTo(builder);
+    }
+
+    /// <summary>
+    /// Collects the proxy's spans and metrics (MEAI's GenAI signals and the proxy's own counters, both under
+    /// <see cref="ProxyTelemetry.SourceName"/>) and exports them over OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// (or <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c> / <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>) variable is set; the other
+    /// <c>OTEL_EXPORTER_OTLP_*</c> variables (protocol, headers) apply as the exporter defines them.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    private static void AddOpenTelemetry(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var exportOtlp = OtlpEndpointVariables.Any(name => !string.IsNullOrWhiteSpace(configuration[name]));
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(ProxyTelemetry.SourceName))
+            .WithMetrics(metrics => metrics.AddMeter(ProxyTelemetry.SourceName));
+        if (exportOtlp)
+        {
+            telemetry.UseOtlpExporter();
+        }
     }
 
     /// <summary>Adds the middleware and maps the endpoints.</summary>

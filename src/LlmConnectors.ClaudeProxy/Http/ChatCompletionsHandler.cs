@@ -67,7 +67,6 @@ internal sealed class ChatCompletionsHandler(
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(_options.RequestTimeout);
-        using var activity = ProxyTelemetry.StartChat(request.RequestedModel, request.Stream, request.Options.MaxOutputTokens);
         var outcome = new Outcome(request.RequestedModel);
         try
         {
@@ -119,7 +118,7 @@ internal sealed class ChatCompletionsHandler(
         finally
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
-            telemetry.RecordChat(activity, request.RequestedModel, outcome.ResponseModel, outcome.ResponseId, outcome.FinishReason, outcome.Usage, elapsed, outcome.ErrorType);
+            telemetry.RecordOutcome(outcome.ErrorType, outcome.IsDisconnected);
             ProxyLog.ChatCompleted(
                 logger,
                 requestId,
@@ -226,7 +225,6 @@ internal sealed class ChatCompletionsHandler(
         string? responseId = null;
         string? responseModel = null;
         decimal? cost = null;
-        var firstContent = true;
 
         await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, new ChatCompletionMessage { Role = "assistant", Content = new MessageContent { Text = string.Empty } }));
 
@@ -242,12 +240,6 @@ internal sealed class ChatCompletionsHandler(
                 switch (content)
                 {
                     case TextContent { Text: { Length: > 0 } text }:
-                        if (firstContent)
-                        {
-                            firstContent = false;
-                            telemetry.RecordTimeToFirstChunk(request.RequestedModel, Stopwatch.GetElapsedTime(started));
-                        }
-
                         await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, new ChatCompletionMessage { Content = new MessageContent { Text = text } }));
                         break;
                     case UsageContent { Details: { } details }:

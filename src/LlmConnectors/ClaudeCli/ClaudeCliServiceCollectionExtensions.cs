@@ -21,9 +21,9 @@ public static class ClaudeCliServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configuration">The section holding the <see cref="ClaudeCliOptions"/> settings.</param>
     /// <param name="configure">Further changes applied after binding.</param>
-    /// <returns>The services.</returns>
+    /// <returns>The <see cref="ChatClientBuilder"/> of the keyed registration <c>"claude-cli"</c>, to add middlewares.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
-    public static IServiceCollection AddClaudeCliChatClient(this IServiceCollection services, IConfiguration configuration, Action<ClaudeCliOptions>? configure = null)
+    public static ChatClientBuilder AddClaudeCliChatClient(this IServiceCollection services, IConfiguration configuration, Action<ClaudeCliOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -41,25 +41,23 @@ public static class ClaudeCliServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options.</param>
-    /// <returns>The services.</returns>
+    /// <returns>The <see cref="ChatClientBuilder"/> of the keyed registration <c>"claude-cli"</c>, to add middlewares.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
-    public static IServiceCollection AddClaudeCliChatClient(this IServiceCollection services, Action<ClaudeCliOptions> configure)
+    public static ChatClientBuilder AddClaudeCliChatClient(this IServiceCollection services, Action<ClaudeCliOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         return AddCore(services, "ClaudeCli", configure);
     }
 
-    private static IServiceCollection AddCore(IServiceCollection services, string prefix, Action<ClaudeCliOptions> configure)
+    private static ChatClientBuilder AddCore(IServiceCollection services, string prefix, Action<ClaudeCliOptions> configure)
     {
         _ = services.AddOptions<ClaudeCliOptions>()
             .Configure(configure)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClaudeCliOptions>>(new Validator(prefix)));
         services.TryAddSingleton(sp => new ClaudeCliChatClient(sp.GetRequiredService<IOptions<ClaudeCliOptions>>().Value, sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<ClaudeCliChatClient>());
-        services.AddKeyedSingleton<IChatClient>(ServiceKey, static (provider, _) => provider.GetRequiredService<ClaudeCliChatClient>());
-        return services;
+        return LlmConnectors.DependencyInjection.LeafRegistration.Add<ClaudeCliChatClient>(services, ServiceKey, nameof(AddClaudeCliChatClient));
     }
 
     private static void Bind(IConfiguration configuration, ClaudeCliOptions options, string prefix)

@@ -18,16 +18,16 @@ public static class ClaudeProxyServiceCollectionExtensions
     public const string ServiceKey = "claude-proxy";
 
     /// <summary>
-    /// Registers <see cref="ClaudeProxyChatClient"/> (as itself, as the keyed <see cref="IChatClient"/> <c>"claude-proxy"</c>, and as the
-    /// unkeyed <see cref="IChatClient"/> when none is registered yet) with its settings bound from a configuration section
+    /// Registers <see cref="ClaudeProxyChatClient"/> (as itself, as the keyed <see cref="IChatClient"/> <c>"claude-proxy"</c> through
+    /// <c>AddKeyedChatClient</c>, and as the unkeyed <see cref="IChatClient"/> when none is registered yet) with its settings bound from a configuration section
     /// (usually <c>ClaudeProxyClient</c>: <c>Endpoint</c>, <c>ApiKey</c>, <c>ModelId</c>, <c>Timeout</c>, <c>Retry:*</c>), validated at start-up.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The section holding the settings.</param>
     /// <param name="configure">Changes applied after binding, or <see langword="null"/>.</param>
-    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <returns>The <see cref="ChatClientBuilder"/> of the keyed registration, to add middlewares (<c>.UseFunctionInvocation().UseOpenTelemetry()</c>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
-    public static IServiceCollection AddClaudeProxyChatClient(this IServiceCollection services, IConfiguration configuration, Action<ClaudeProxyClientOptions>? configure = null)
+    public static ChatClientBuilder AddClaudeProxyChatClient(this IServiceCollection services, IConfiguration configuration, Action<ClaudeProxyClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -40,21 +40,21 @@ public static class ClaudeProxyServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers <see cref="ClaudeProxyChatClient"/> (as itself, as the keyed <see cref="IChatClient"/> <c>"claude-proxy"</c>, and as the
-    /// unkeyed <see cref="IChatClient"/> when none is registered yet) with settings set in code, validated at start-up.
+    /// Registers <see cref="ClaudeProxyChatClient"/> (as itself, as the keyed <see cref="IChatClient"/> <c>"claude-proxy"</c> through
+    /// <c>AddKeyedChatClient</c>, and as the unkeyed <see cref="IChatClient"/> when none is registered yet) with settings set in code, validated at start-up.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the settings.</param>
-    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <returns>The <see cref="ChatClientBuilder"/> of the keyed registration, to add middlewares (<c>.UseFunctionInvocation().UseOpenTelemetry()</c>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
-    public static IServiceCollection AddClaudeProxyChatClient(this IServiceCollection services, Action<ClaudeProxyClientOptions> configure)
+    public static ChatClientBuilder AddClaudeProxyChatClient(this IServiceCollection services, Action<ClaudeProxyClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         return AddCore(services, "ClaudeProxyClient", configure);
     }
 
-    private static IServiceCollection AddCore(IServiceCollection services, string sectionName, Action<ClaudeProxyClientOptions> configure)
+    private static ChatClientBuilder AddCore(IServiceCollection services, string sectionName, Action<ClaudeProxyClientOptions> configure)
     {
         services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddOptions<ClaudeProxyClientOptions>().Configure(configure).ValidateOnStart();
@@ -65,9 +65,7 @@ public static class ClaudeProxyServiceCollectionExtensions
             options.HttpClient ??= provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
             return new ClaudeProxyChatClient(options, provider.GetService<ILoggerFactory>());
         });
-        services.AddKeyedSingleton<IChatClient>(ServiceKey, static (provider, _) => provider.GetRequiredService<ClaudeProxyChatClient>());
-        services.TryAddSingleton<IChatClient>(static provider => provider.GetRequiredService<ClaudeProxyChatClient>());
-        return services;
+        return LlmConnectors.DependencyInjection.LeafRegistration.Add<ClaudeProxyChatClient>(services, ServiceKey, nameof(AddClaudeProxyChatClient));
     }
 
     private static void Bind(IConfiguration configuration, ClaudeProxyClientOptions options, string path)

@@ -64,12 +64,12 @@ internal static class ChatPipelineOptionsBinder
             o.DefaultClient = Reader.String(routing, nameof(o.DefaultClient)) ?? o.DefaultClient;
             foreach (var entry in Ordered(routing.GetSection(nameof(o.Routes))))
             {
-                var route = new RouteOptions
+                var route = new ModelRouteOptions
                 {
-                    Prefix = Reader.String(entry, nameof(RouteOptions.Prefix)),
-                    Client = Reader.String(entry, nameof(RouteOptions.Client)),
+                    Prefix = Reader.String(entry, nameof(ModelRouteOptions.Prefix)),
+                    Client = Reader.String(entry, nameof(ModelRouteOptions.Client)),
                 };
-                route.StripPrefix = reader.Bool(entry, nameof(RouteOptions.StripPrefix)) ?? route.StripPrefix;
+                route.StripPrefix = reader.Bool(entry, nameof(ModelRouteOptions.StripPrefix)) ?? route.StripPrefix;
                 o.Routes.Add(route);
             }
         }

@@ -1,10 +1,13 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace LlmConnectors.DependencyInjection;
 
 /// <summary>Checks a pipeline's <see cref="ChatPipelineOptions"/> at start-up; every message names the full setting path.</summary>
 internal sealed class ChatPipelineOptionsValidator(
-    string optionsName, string sectionPath, ChatClientLeafResolver leaves, ChatResponseValidatorRegistry validators, IServiceProvider services)
+    string optionsName, string sectionPath, IConfiguration configuration, ChatClientLeafResolver leaves, ChatResponseValidatorRegistry validators, IServiceProvider services)
     : IValidateOptions<ChatPipelineOptions>
 {
     public ValidateOptionsResult Validate(string? name, ChatPipelineOptions options)
@@ -74,7 +77,7 @@ internal sealed class ChatPipelineOptionsValidator(
                 CheckLeaf(errors, entry.Client, Path($"Failover:Fallbacks:{i}:Client"));
             }
 
-            if (failover.DelayBetweenAttempts < TimeSpan.Zero || failover.DelayBetweenAttempts > FailoverChatClient.MaxDelayBetweenAttempts)
+            if (failover.DelayBetweenAttempts < TimeSpan.Zero || failover.DelayBetweenAttempts > LlmFailoverChatClient.MaxDelayBetweenAttempts)
             {
                 errors.Add($"{Path("Failover:DelayBetweenAttempts")} is {failover.DelayBetweenAttempts}; it must be between 00:00:00 and 00:00:02 (failover is meant to be fast; transport retries with backoff belong to the leaf clients).");
             }
@@ -86,7 +89,7 @@ internal sealed class ChatPipelineOptionsValidator(
 
             if (failover.FailoverOn is { } kinds)
             {
-                foreach (var kind in kinds.Where(FailoverChatClient.NeverFailOverOn.Contains).Distinct())
+                foreach (var kind in kinds.Where(LlmFailoverChatClient.NeverFailOverOn.Contains).Distinct())
                 {
                     errors.Add($"{Path("Failover:FailoverOn")} contains {kind}, which never fails over (the next provider would reject the request too); remove it.");
                 }
@@ -148,7 +151,35 @@ internal sealed class ChatPipelineOptionsValidator(
             CheckLeaf(errors, multimodal.FallbackClient, Path("Multimodal:FallbackClient"));
         }
 
+        CheckMeaiMiddlewares(errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void CheckMeaiMiddlewares(List<string> errors)
+    {
+        try
+        {
+            _ = MeaiMiddlewareSettings.FunctionInvocation(configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            errors.Add($"{Path("FunctionInvocation")}: {e.Message}");
+        }
+
+        try
+        {
+            _ = MeaiMiddlewareSettings.OpenTelemetry(configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            errors.Add($"{Path("OpenTelemetry")}: {e.Message}");
+        }
+
+        if (ChatPipelineFactory.IsEnabled(configuration, "DistributedCache") && services.GetService<IDistributedCache>() is null)
+        {
+            errors.Add($"{Path("DistributedCache")} switches MEAI's distributed cache on, but no IDistributedCache service is registered: register one " +
+                $"(services.AddDistributedMemoryCache(), services.AddStackExchangeRedisCache(...)), or set {Path("DistributedCache:Enabled")} to false.");
+        }
     }
 
     private void CheckLeaf(List<string> errors, string? name, string settingPath)

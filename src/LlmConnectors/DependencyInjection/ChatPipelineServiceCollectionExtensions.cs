@@ -7,20 +7,21 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers whole chat pipelines bound to configuration, and the named leaf clients they end in.</summary>
+/// <summary>Registers whole chat pipelines bound to configuration, built on Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/>.</summary>
 public static class ChatPipelineServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the <see cref="IChatClient"/> service as the pipeline described by <paramref name="configuration"/>
-    /// (for example <c>configuration.GetSection("LlmConnectors:Pipeline")</c>; the shape is <see cref="ChatPipelineOptions"/>).
-    /// The options are validated at start-up (<c>ValidateOnStart</c>) with messages naming each wrong setting.
+    /// Registers the <see cref="IChatClient"/> service (through <c>AddChatClient</c>) as the pipeline described by
+    /// <paramref name="configuration"/> (for example <c>configuration.GetSection("LlmConnectors:Pipeline")</c>; the shape is
+    /// <see cref="ChatPipelineOptions"/>). The options are validated at start-up (<c>ValidateOnStart</c>) with messages naming each
+    /// wrong setting; a later <see cref="IChatClient"/> registration that would replace this pipeline fails at start-up too.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The pipeline's configuration section.</param>
-    /// <returns>The registration, to add middlewares and code-only settings.</returns>
+    /// <returns>The <see cref="ChatClientBuilder"/> of the registration: middlewares added to it (<c>.UseFunctionInvocation()</c>, ...) go outside the configured ones.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The unkeyed pipeline is already registered.</exception>
-    public static ChatPipelineRegistration AddChatPipeline(this IServiceCollection services, IConfiguration configuration)
+    public static ChatClientBuilder AddChatPipeline(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -28,16 +29,16 @@ public static class ChatPipelineServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers a keyed <see cref="IChatClient"/> service (resolve it with <c>[FromKeyedServices(key)]</c> or
+    /// Registers a keyed <see cref="IChatClient"/> service (through <c>AddKeyedChatClient</c>; resolve it with <c>[FromKeyedServices(key)]</c> or
     /// <c>GetRequiredKeyedService&lt;IChatClient&gt;(key)</c>) as the pipeline described by <paramref name="configuration"/>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="serviceKey">The service key.</param>
     /// <param name="configuration">The pipeline's configuration section.</param>
-    /// <returns>The registration, to add middlewares and code-only settings.</returns>
+    /// <returns>The <see cref="ChatClientBuilder"/> of the registration: middlewares added to it go outside the configured ones.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">A pipeline with this key is already registered.</exception>
-    public static ChatPipelineRegistration AddKeyedChatPipeline(this IServiceCollection services, object serviceKey, IConfiguration configuration)
+    public static ChatClientBuilder AddKeyedChatPipeline(this IServiceCollection services, object serviceKey, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(serviceKey);
@@ -45,28 +46,15 @@ public static class ChatPipelineServiceCollectionExtensions
         return AddCore(services, serviceKey, configuration);
     }
 
-    /// <summary>
-    /// Registers a named leaf client that pipelines built from configuration can end in (<c>"Client": "name"</c>). The connectors'
-    /// <c>AddXxxChatClient</c> methods call this with <c>openrouter</c>, <c>claude-cli</c> and <c>claude-proxy</c>.
-    /// </summary>
-    /// <param name="services">The services.</param>
-    /// <param name="name">The name, compared without regard to case; a later registration of the same name wins.</param>
-    /// <param name="factory">Creates the client, once per service provider.</param>
-    /// <returns>The services.</returns>
-    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
-    public static IServiceCollection AddChatClientLeaf(this IServiceCollection services, string name, Func<IServiceProvider, IChatClient> factory)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(factory);
-        services.AddSingleton<IChatClientLeafFactory>(new DelegateLeafFactory(name, factory));
-        return services;
-    }
+    /// <summary>Gets the name of the <see cref="ChatPipelineOptions"/> of a pipeline (<c>IOptionsMonitor&lt;ChatPipelineOptions&gt;.Get(name)</c>, <c>services.Configure&lt;ChatPipelineOptions&gt;(name, ...)</c>).</summary>
+    /// <param name="serviceKey">The key of the pipeline, or <see langword="null"/> for the unkeyed one.</param>
+    /// <returns>The options name.</returns>
+    public static string ChatPipelineOptionsName(object? serviceKey) =>
+        serviceKey is null ? Options.Options.DefaultName : $"LlmConnectors.ChatPipeline[{serviceKey}]";
 
-    private static ChatPipelineRegistration AddCore(IServiceCollection services, object? serviceKey, IConfiguration configuration)
+    private static ChatClientBuilder AddCore(IServiceCollection services, object? serviceKey, IConfiguration configuration)
     {
-        var optionsName = serviceKey is null ? Options.Options.DefaultName : $"LlmConnectors.ChatPipeline[{serviceKey}]";
+        var optionsName = ChatPipelineOptionsName(serviceKey);
         foreach (var descriptor in services)
         {
             if (descriptor.ServiceType == typeof(ChatPipelineSectionPath) && descriptor.ImplementationInstance is ChatPipelineSectionPath existing
@@ -79,6 +67,7 @@ public static class ChatPipelineServiceCollectionExtensions
         }
 
         var sectionPath = configuration is IConfigurationSection section ? section.Path : string.Empty;
+        var guard = ChatClientRegistrationGuard.Of(services);
         services.AddSingleton(new ChatPipelineSectionPath(optionsName, sectionPath));
         services.AddOptions();
         services.TryAddSingleton<ChatClientLeafResolver>();
@@ -88,25 +77,20 @@ public static class ChatPipelineServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChatPipelineOptions>>(
             sp => new ChatPipelineOptionsValidator(
-                optionsName, sectionPath, sp.GetRequiredService<ChatClientLeafResolver>(), sp.GetRequiredService<ChatResponseValidatorRegistry>(), sp));
+                optionsName, sectionPath, configuration, sp.GetRequiredService<ChatClientLeafResolver>(), sp.GetRequiredService<ChatResponseValidatorRegistry>(), sp));
 
-        var registration = new ChatPipelineRegistration(services, serviceKey, optionsName);
-        if (serviceKey is null)
-        {
-            services.AddSingleton(registration.Build);
-        }
-        else
-        {
-            services.AddKeyedSingleton(serviceKey, (sp, _) => registration.Build(sp));
-        }
-
-        return registration;
-    }
-
-    private sealed class DelegateLeafFactory(string name, Func<IServiceProvider, IChatClient> factory) : IChatClientLeafFactory
-    {
-        public string Name => name;
-
-        public IChatClient CreateClient(IServiceProvider services) => factory(services);
+        var factory = new ChatPipelineFactory(optionsName, sectionPath, configuration);
+        var builder = serviceKey is null
+            ? services.AddChatClient(factory.Build)
+            : services.AddKeyedChatClient(serviceKey, factory.Build);
+        var call = serviceKey is null ? "AddChatPipeline" : $"AddKeyedChatPipeline(\"{serviceKey}\")";
+        guard.Claim(
+            services[^1],
+            $"{call} (section '{sectionPath}')",
+            serviceKey is null
+                ? "Register the other client keyed (services.AddKeyedChatClient(\"name\", ...)) and name it in the pipeline's configuration, " +
+                  "or add middlewares on the ChatClientBuilder AddChatPipeline returns."
+                : "Use another key for one of them.");
+        return builder;
     }
 }

@@ -1,6 +1,6 @@
 namespace LlmConnectors;
 
-/// <summary>The <c>Failover</c> section of <see cref="ChatPipelineOptions"/>: the settings of <see cref="FailoverChatClient"/>.</summary>
+/// <summary>The <c>Failover</c> section of <see cref="ChatPipelineOptions"/>: the settings of <see cref="LlmFailoverChatClient"/>.</summary>
 public sealed class FailoverPipelineOptions
 {
     /// <summary>Gets or sets a value indicating whether failover is in the pipeline. Default: <see langword="true"/> when the section exists.</summary>
@@ -10,14 +10,14 @@ public sealed class FailoverPipelineOptions
     public IList<FailoverEntryOptions> Fallbacks { get; } = [];
 
     /// <summary>
-    /// Gets or sets the kinds of failure that fail over (replacing <see cref="FailoverChatClient.DefaultFailoverOn"/>); the default when
+    /// Gets or sets the kinds of failure that fail over (replacing <see cref="LlmFailoverChatClient.DefaultFailoverOn"/>); the default when
     /// <see langword="null"/>. <c>InvalidRequest</c>, <c>RequestTooLarge</c> and <c>ContentFiltered</c> are not accepted.
     /// </summary>
     public IList<LlmErrorKind>? FailoverOn { get; set; }
 
-    /// <summary>Gets or sets <see cref="FailoverChatClient.DelayBetweenAttempts"/> (at most 2 seconds). Default: zero.</summary>
+    /// <summary>Gets or sets <see cref="LlmFailoverChatClient.DelayBetweenAttempts"/> (at most 2 seconds). Default: zero.</summary>
     public TimeSpan DelayBetweenAttempts { get; set; }
 
-    /// <summary>Gets or sets <see cref="FailoverChatClient.AttemptTimeout"/>. Default: none.</summary>
+    /// <summary>Gets or sets <see cref="LlmFailoverChatClient.AttemptTimeout"/>. Default: none.</summary>
     public TimeSpan? AttemptTimeout { get; set; }
 }

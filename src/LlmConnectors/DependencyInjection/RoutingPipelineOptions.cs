@@ -7,7 +7,7 @@ public sealed class RoutingPipelineOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Gets the routes, in order; the longest matching prefix wins.</summary>
-    public IList<RouteOptions> Routes { get; } = [];
+    public IList<ModelRouteOptions> Routes { get; } = [];
 
     /// <summary>
     /// Gets or sets the leaf client for model ids no route matches; <see cref="ChatPipelineOptions.Client"/> when <see langword="null"/>;

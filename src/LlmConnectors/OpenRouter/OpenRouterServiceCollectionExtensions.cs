@@ -18,15 +18,15 @@ public static class OpenRouterServiceCollectionExtensions
     public const string ServiceKey = "openrouter";
 
     /// <summary>
-    /// Registers <see cref="OpenRouterChatClient"/> (as itself, as the keyed <see cref="IChatClient"/> <c>"openrouter"</c>, and as the
-    /// unkeyed <see cref="IChatClient"/> when none is registered yet) with its settings bound from a configuration section, validated at start-up.
+    /// Registers <see cref="OpenRouterChatClient"/> (as itself, as the keyed <see cref="IChatClient"/> <c>"openrouter"</c> through
+    /// <c>AddKeyedChatClient</c>, and as the unkeyed <see cref="IChatClient"/> when none is registered yet) with its settings bound from a configuration section, validated at start-up.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The section holding the settings, usually <c>configuration.GetSection("OpenRouter")</c>.</param>
     /// <param name="configure">Changes applied after binding, or <see langword="null"/>.</param>
-    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <returns>The <see cref="ChatClientBuilder"/> of the keyed registration, to add middlewares (<c>.UseFunctionInvocation().UseOpenTelemetry()</c>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
-    public static IServiceCollection AddOpenRouterChatClient(this IServiceCollection services, IConfiguration configuration, Action<OpenRouterClientOptions>? configure = null)
+    public static ChatClientBuilder AddOpenRouterChatClient(this IServiceCollection services, IConfiguration configuration, Action<OpenRouterClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -39,21 +39,21 @@ public static class OpenRouterServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers <see cref="OpenRouterChatClient"/> (as itself, as the keyed <see cref="IChatClient"/> <c>"openrouter"</c>, and as the
-    /// unkeyed <see cref="IChatClient"/> when none is registered yet) with settings set in code, validated at start-up.
+    /// Registers <see cref="OpenRouterChatClient"/> (as itself, as the keyed <see cref="IChatClient"/> <c>"openrouter"</c> through
+    /// <c>AddKeyedChatClient</c>, and as the unkeyed <see cref="IChatClient"/> when none is registered yet) with settings set in code, validated at start-up.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the settings.</param>
-    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <returns>The <see cref="ChatClientBuilder"/> of the keyed registration, to add middlewares (<c>.UseFunctionInvocation().UseOpenTelemetry()</c>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
-    public static IServiceCollection AddOpenRouterChatClient(this IServiceCollection services, Action<OpenRouterClientOptions> configure)
+    public static ChatClientBuilder AddOpenRouterChatClient(this IServiceCollection services, Action<OpenRouterClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         return AddCore(services, "OpenRouter", configure);
     }
 
-    private static IServiceCollection AddCore(IServiceCollection services, string sectionName, Action<OpenRouterClientOptions> configure)
+    private static ChatClientBuilder AddCore(IServiceCollection services, string sectionName, Action<OpenRouterClientOptions> configure)
     {
         services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddOptions<OpenRouterClientOptions>()
@@ -67,8 +67,6 @@ public static class OpenRouterServiceCollectionExtensions
             options.HttpClient ??= provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
             return new OpenRouterChatClient(options, provider.GetService<ILoggerFactory>());
         });
-        services.AddKeyedSingleton<IChatClient>(ServiceKey, static (provider, _) => provider.GetRequiredService<OpenRouterChatClient>());
-        services.TryAddSingleton<IChatClient>(static provider => provider.GetRequiredService<OpenRouterChatClient>());
-        return services;
+        return LlmConnectors.DependencyInjection.LeafRegistration.Add<OpenRouterChatClient>(services, ServiceKey, nameof(AddOpenRouterChatClient));
     }
 }

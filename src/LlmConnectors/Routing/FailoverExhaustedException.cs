@@ -1,7 +1,7 @@
 namespace LlmConnectors;
 
 /// <summary>
-/// The exception <see cref="FailoverChatClient"/> throws when every client it tried failed with a failure worth failing over on.
+/// The exception <see cref="LlmFailoverChatClient"/> throws when every client it tried failed with a failure worth failing over on.
 /// <see cref="Failures"/> holds each failure in the order met; <see cref="Exception.InnerException"/> is the last one.
 /// </summary>
 public sealed class FailoverExhaustedException : LlmConnectorException

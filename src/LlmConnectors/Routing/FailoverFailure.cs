@@ -1,6 +1,6 @@
 namespace LlmConnectors;
 
-/// <summary>A failure a <see cref="FailoverChatClient"/> met on one of its clients.</summary>
+/// <summary>A failure a <see cref="LlmFailoverChatClient"/> met on one of its clients.</summary>
 /// <param name="ClientName">The name of the client that failed.</param>
 /// <param name="ModelId">The model id it was asked for, if one was set.</param>
 /// <param name="Exception">The failure.</param>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 
 namespace LlmConnectors;
 
-/// <summary>One fallback of a <see cref="FailoverChatClient"/>: a client and, optionally, the model id it is asked for.</summary>
+/// <summary>One fallback of a <see cref="LlmFailoverChatClient"/>: a client and, optionally, the model id it is asked for.</summary>
 public sealed class FailoverTarget
 {
     /// <summary>Initializes a new instance of the <see cref="FailoverTarget"/> class.</summary>

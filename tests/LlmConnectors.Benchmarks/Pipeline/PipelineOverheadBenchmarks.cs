@@ -61,7 +61,7 @@ public class PipelineOverheadBenchmarks
 
     private const string SchemaAnswer = "{\"city\":\"Paris\",\"country\":\"France\",\"population\":2102650,\"isCapital\":true}";
 
-    private static IChatClient Wrap(IChatClient leaf) => leaf.AsPipelineBuilder()
+    private static IChatClient Wrap(IChatClient leaf) => leaf.AsBuilder()
         .UseRetryWithValidation([ChatResponseValidators.NotEmpty()])
         .UseJsonEnforcement()
         .UseMultimodalPreprocessing()

@@ -5,6 +5,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using LlmConnectors.ClaudeProxy.Configuration;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -225,9 +227,12 @@ public class AuthenticationAndHostTests
     }
 
     [Fact]
-    public async Task Telemetry_ChatRequest_EmitsGenAiSpanAndMetrics()
+    public async Task Telemetry_ChatRequest_EmitsMeaiGenAiSpanAndMetrics()
     {
+        // The proxy maps the requested model to the CLI's; MEAI's OpenTelemetryChatClient in the served pipeline reports the mapped
+        // model and the CLI client's ChatClientMetadata. The mapped model is unique to this test so that parallel tests do not interfere.
         const string Model = "telemetry-probe-model";
+        const string Mapped = "telemetry-probe-sonnet";
         var activities = new List<Activity>();
         using var activityListener = new ActivityListener
         {
@@ -235,7 +240,7 @@ public class AuthenticationAndHostTests
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = a =>
             {
-                if ((string?)a.GetTagItem("gen_ai.request.model") == Model)
+                if ((string?)a.GetTagItem("gen_ai.request.model") == Mapped)
                 {
                     lock (activities)
                     {
@@ -269,7 +274,7 @@ public class AuthenticationAndHostTests
                 }
             }
 
-            if (model == Model)
+            if (model == Mapped)
             {
                 lock (measurements)
                 {
@@ -280,19 +285,23 @@ public class AuthenticationAndHostTests
 
         meterListener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
         meterListener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+        meterListener.SetMeasurementEventCallback<int>((i, v, t, _) => Record(i, v, t));
         meterListener.Start();
 
-        await using var factory = new ProxyFactory(new() { [$"ClaudeProxy:Models:{Model}"] = "sonnet" });
+        // The served client is composed as the proxy's default pipeline composes it (DefaultChatClient): MEAI's UseOpenTelemetry
+        // under the proxy's source name, over the test's scripted client.
+        await using var proxy = new ProxyFactory(new() { [$"ClaudeProxy:Models:{Model}"] = Mapped });
+        await using var factory = proxy.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+            services.AddSingleton<IChatClient>(proxy.Client.AsBuilder().UseOpenTelemetry(sourceName: "LlmConnectors.ClaudeProxy").Build())));
         using var client = factory.CreateClient();
         var (status, _, _) = await PostJsonAsync(client, $$"""{"model":"{{Model}}","messages":[{"role":"user","content":"Hi"}]}""");
 
         Assert.Equal(HttpStatusCode.OK, status);
         var activity = Assert.Single(activities);
-        Assert.Equal($"chat {Model}", activity.DisplayName);
+        Assert.Equal($"chat {Mapped}", activity.DisplayName);
         Assert.Equal("chat", activity.GetTagItem("gen_ai.operation.name"));
-        Assert.Equal("sonnet", activity.GetTagItem("gen_ai.response.model"));
-        Assert.Equal(11L, activity.GetTagItem("gen_ai.usage.input_tokens"));
-        Assert.Equal(7L, activity.GetTagItem("gen_ai.usage.output_tokens"));
+        Assert.Equal(11, Convert.ToInt64(activity.GetTagItem("gen_ai.usage.input_tokens"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(7, Convert.ToInt64(activity.GetTagItem("gen_ai.usage.output_tokens"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains(measurements, m => m.Name == "gen_ai.client.operation.duration" && m.Value > 0);
         Assert.Contains(measurements, m => m.Name == "gen_ai.client.token.usage" && m.TokenType == "input" && m.Value == 11);
         Assert.Contains(measurements, m => m.Name == "gen_ai.client.token.usage" && m.TokenType == "output" && m.Value == 7);

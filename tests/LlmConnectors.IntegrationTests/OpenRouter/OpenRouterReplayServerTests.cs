@@ -282,7 +282,8 @@ public sealed class OpenRouterReplayServerTests : IAsyncLifetime
             ["OpenRouter:ModelId"] = "openai/gpt-4o-mini",
             ["OpenRouter:Endpoint"] = _server.Endpoint.ToString(),
         }).Build();
-        var services = new ServiceCollection().AddOpenRouterChatClient(configuration.GetSection("OpenRouter"));
+        var services = new ServiceCollection();
+        services.AddOpenRouterChatClient(configuration.GetSection("OpenRouter"));
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredKeyedService<IChatClient>("openrouter");
 

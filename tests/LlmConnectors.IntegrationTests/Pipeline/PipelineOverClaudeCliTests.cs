@@ -19,8 +19,8 @@ public sealed class PipelineOverClaudeCliTests
             ScriptedAnthropicReply.Text("Sure! Here is the city: {\"city\": \"Paris\", \"country\": "),
             ScriptedAnthropicReply.Text("```json\n{\"city\": \"Paris\", \"country\": \"France\"}\n```\nAnything else?"));
         using var leaf = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
-        using var client = leaf.AsPipelineBuilder()
-            .UseRetryWithValidation([ChatResponseValidators.NotEmpty()], c => c.MaxAttempts = 3)
+        using var client = leaf.AsBuilder()
+            .UseRetryWithValidation([ChatResponseValidators.NotEmpty()], configure: c => c.MaxAttempts = 3)
             .UseJsonEnforcement()
             .UseMultimodalPreprocessing()
             .Build();
@@ -68,7 +68,7 @@ public sealed class PipelineOverClaudeCliTests
             ScriptedAnthropicReply.Text("I cannot answer in JSON, sorry."),
             ScriptedAnthropicReply.Text("{\"answer\": ", "42}"));
         using var leaf = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
-        using var client = leaf.AsPipelineBuilder()
+        using var client = leaf.AsBuilder()
             .UseRetryWithValidation()
             .UseJsonEnforcement()
             .Build();
@@ -90,7 +90,7 @@ public sealed class PipelineOverClaudeCliTests
         await using var server = await ScriptedAnthropicServer.StartAsync(TestContext.Current.CancellationToken);
         server.DefaultReply = _ => ScriptedAnthropicReply.Text("no JSON here");
         using var leaf = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
-        using var client = leaf.AsPipelineBuilder()
+        using var client = leaf.AsBuilder()
             .UseRetryWithValidation(configure: c => c.MaxAttempts = 2)
             .UseJsonEnforcement()
             .Build();

@@ -103,7 +103,8 @@ public sealed class ClaudeCliChatClientTests
             ["ClaudeCli:Retry:Enabled"] = "false",
             ["ClaudeCli:Retry:MaxDelay"] = "00:00:05",
         }).Build();
-        var services = new ServiceCollection().AddClaudeCliChatClient(configuration.GetSection("ClaudeCli"));
+        var services = new ServiceCollection();
+        services.AddClaudeCliChatClient(configuration.GetSection("ClaudeCli"));
         using var provider = services.BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<ClaudeCliOptions>>().Value;
@@ -140,7 +141,9 @@ public sealed class ClaudeCliChatClientTests
     public void AddClaudeCliChatClient_UnparsableNumber_FailsNamingTheSetting()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ClaudeCli:Retry:MaxRetryAttempts"] = "many" }).Build();
-        using var provider = new ServiceCollection().AddClaudeCliChatClient(configuration.GetSection("ClaudeCli")).BuildServiceProvider();
+        var services = new ServiceCollection();
+        services.AddClaudeCliChatClient(configuration.GetSection("ClaudeCli"));
+        using var provider = services.BuildServiceProvider();
 
         var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ClaudeCliOptions>>().Value);
 
@@ -150,7 +153,8 @@ public sealed class ClaudeCliChatClientTests
     [Fact]
     public void AddClaudeCliChatClient_Action_ConfiguresTheClient()
     {
-        var services = new ServiceCollection().AddClaudeCliChatClient(o => o.ExecutablePath = "/opt/other-claude");
+        var services = new ServiceCollection();
+        services.AddClaudeCliChatClient(o => o.ExecutablePath = "/opt/other-claude");
         using var provider = services.BuildServiceProvider();
 
         var client = provider.GetRequiredService<ClaudeCliChatClient>();

@@ -24,8 +24,8 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
     private ServiceCollection ServicesWithLeaves()
     {
         var services = new ServiceCollection();
-        services.AddChatClientLeaf("openrouter", _ => _openRouter);
-        services.AddChatClientLeaf("claude-cli", _ => _cli);
+        services.AddKeyedChatClient("openrouter", _openRouter);
+        services.AddKeyedChatClient("claude-cli", _ => _cli);
         services.AddKeyedSingleton<IChatClient>("claude-proxy", _proxy);
         return services;
     }
@@ -49,7 +49,7 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
         var multimodal = client.GetService<MultimodalPreprocessingChatClient>()!;
         Assert.Equal(_root, multimodal.AllowedRoot);
         Assert.Equal(1000, multimodal.MaxImageBytes);
-        var failover = client.GetService<FailoverChatClient>()!;
+        var failover = client.GetService<LlmFailoverChatClient>()!;
         Assert.Equal(TimeSpan.FromMilliseconds(10), failover.DelayBetweenAttempts);
         Assert.Equal("sonnet", Assert.Single(failover.Fallbacks).ModelId);
         Assert.NotNull(client.GetService<ModelRoutingChatClient>());
@@ -76,7 +76,7 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
         var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("hi", new ChatOptions { ModelId = "max/opus" }, Ct);
 
         Assert.Equal("claude-proxy default", response.Text);
-        Assert.Equal("claude-proxy", response.AdditionalProperties![FailoverChatClient.ServedByPropertyName]);
+        Assert.Equal("claude-proxy", response.AdditionalProperties![LlmFailoverChatClient.ServedByPropertyName]);
         Assert.Equal("sonnet", _proxy.Calls[0].Options!.ModelId);
     }
 
@@ -98,7 +98,7 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
 
         Assert.Equal("claude-cli default", response.Text);
         Assert.Equal("sonnet", _cli.Calls[0].Options!.ModelId);
-        Assert.Equal("max/sonnet", response.AdditionalProperties![FailoverChatClient.ServedByPropertyName]);
+        Assert.Equal("max/sonnet", response.AdditionalProperties![LlmFailoverChatClient.ServedByPropertyName]);
     }
 
     [Fact]
@@ -118,12 +118,12 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
-    public async Task AddChatClientLeaf_LeafCreatedOnceAndDisposedWithProvider()
+    public async Task AddChatPipeline_KeyedLeaf_CreatedOnceAndDisposedWithProvider()
     {
         var created = 0;
         var leaf = new ScriptedChatClient("leaf");
         var services = new ServiceCollection();
-        services.AddChatClientLeaf("leaf", _ =>
+        services.AddKeyedChatClient("leaf", _ =>
         {
             created++;
             return leaf;
@@ -142,15 +142,15 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
-    public async Task AddChatPipeline_RegistrationExtras_AppliedOutermostAndToMiddlewares()
+    public async Task AddChatPipeline_BuilderAdditions_AppliedOutermostAndOptionsOverridable()
     {
         var services = ServicesWithLeaves();
         var resizer = new NoResizer();
         var order = new List<string>();
+        services.AddSingleton<IImageResizer>(resizer);
         services.AddChatPipeline(Section("""{ "LlmConnectors": { "Pipeline": { "Client": "openrouter", "Multimodal": { "MaxImageBytes": 10 } } } }"""))
-            .Use(inner => new TagClient(inner, "outer", order))
-            .Configure(o => o.Multimodal!.MaxImageBytes = 20)
-            .ConfigureClient<MultimodalPreprocessingChatClient>((c, _) => c.ImageResizer = resizer);
+            .Use(inner => new TagClient(inner, "outer", order));
+        services.PostConfigure<ChatPipelineOptions>(o => o.Multimodal!.MaxImageBytes = 20);
         await using var provider = services.BuildServiceProvider();
 
         var client = provider.GetRequiredService<IChatClient>();
@@ -177,7 +177,7 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
-        Assert.Contains(ex.Failures, f => f.StartsWith("LlmConnectors:Pipeline:Client is 'gemini', but no leaf client has that name (known: 'claude-cli', 'openrouter')", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("LlmConnectors:Pipeline:Client is 'gemini', but no leaf client has that name (known: 'claude-cli', 'claude-proxy', 'openrouter')", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("LlmConnectors:Pipeline:Routing:Routes:0:Client is 'claude-kli'", StringComparison.Ordinal));
     }
 
@@ -237,7 +237,7 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
         var client = provider.GetRequiredService<IChatClient>();
 
         Assert.Null(client.GetService<MultimodalPreprocessingChatClient>());
-        Assert.Null(client.GetService<FailoverChatClient>());
+        Assert.Null(client.GetService<LlmFailoverChatClient>());
         Assert.Null(client.GetService<ModelRoutingChatClient>());
     }
 
@@ -259,7 +259,7 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
 
         var client = provider.GetRequiredService<IChatClient>();
 
-        Assert.Equal([LlmErrorKind.RateLimited], client.GetService<FailoverChatClient>()!.FailoverOn);
+        Assert.Equal([LlmErrorKind.RateLimited], client.GetService<LlmFailoverChatClient>()!.FailoverOn);
         var multimodal = client.GetService<MultimodalPreprocessingChatClient>()!;
         Assert.Equal(["a.example", ".b.example"], multimodal.AllowedRemoteHosts);
         Assert.True(multimodal.AllowRemoteFetch);
@@ -366,7 +366,7 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
         Assert.Equal(3, client.GetService<RetryWithValidationChatClient>()!.Validators.Count);
         Assert.NotNull(client.GetService<JsonEnforcingChatClient>());
         Assert.Equal(UnsupportedImagePolicy.Route, client.GetService<MultimodalPreprocessingChatClient>()!.UnsupportedImagePolicy);
-        Assert.Equal(2, client.GetService<FailoverChatClient>()!.Fallbacks.Count);
+        Assert.Equal(2, client.GetService<LlmFailoverChatClient>()!.Fallbacks.Count);
         Assert.Equal(3, client.GetService<ModelRoutingChatClient>()!.Routes.Count);
     }
 
@@ -402,8 +402,105 @@ public sealed class ChatPipelineServiceCollectionExtensionsTests : IDisposable
         Assert.Throws<ArgumentNullException>("services", () => ChatPipelineServiceCollectionExtensions.AddChatPipeline(null!, section));
         Assert.Throws<ArgumentNullException>("configuration", () => services.AddChatPipeline(null!));
         Assert.Throws<ArgumentNullException>("serviceKey", () => services.AddKeyedChatPipeline(null!, section));
-        Assert.Throws<ArgumentException>("name", () => services.AddChatClientLeaf(" ", _ => null!));
-        Assert.Throws<ArgumentNullException>("factory", () => services.AddChatClientLeaf("x", null!));
+    }
+
+    [Fact]
+    public void AddChatClient_AfterAddChatPipeline_FailsAtStartupSayingWhatToDo()
+    {
+        var services = ServicesWithLeaves();
+        services.AddChatPipeline(Section("""{ "LlmConnectors": { "Pipeline": { "Client": "openrouter" } } }"""));
+        services.AddChatClient(_proxy);
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.StartsWith("AddChatPipeline (section 'LlmConnectors:Pipeline') registered the IChatClient service, but a later registration replaces it", failure, StringComparison.Ordinal);
+        Assert.Contains("AddKeyedChatClient", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyedLeafRegisteredTwice_FailsAtStartup()
+    {
+        var services = new ServiceCollection();
+        services.AddOpenRouterChatClient(o => o.ApiKey = "sk-test");
+        services.AddKeyedChatClient(OpenRouterServiceCollectionExtensions.ServiceKey, _proxy);
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(ex.Failures, f => f.StartsWith("AddOpenRouterChatClient registered the keyed IChatClient 'openrouter', but a later registration replaces it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task LeafThenPipeline_LeafConvenienceRegistrationReplacedWithoutError()
+    {
+        var services = new ServiceCollection();
+        services.AddOpenRouterChatClient(o => o.ApiKey = "sk-test");
+        services.AddKeyedChatClient("scripted", _cli);
+        services.AddChatPipeline(Section("""{ "LlmConnectors": { "Pipeline": { "Client": "scripted" } } }"""));
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("hi", cancellationToken: Ct);
+
+        Assert.Equal("claude-cli default", response.Text);
+    }
+
+    [Fact]
+    public async Task AddChatPipeline_MeaiMiddlewaresSwitchedOnFromConfiguration()
+    {
+        var services = ServicesWithLeaves();
+        services.AddLogging();
+        services.AddDistributedMemoryCache();
+        services.AddChatPipeline(Section("""
+            { "LlmConnectors": { "Pipeline": {
+                "Client": "openrouter",
+                "FunctionInvocation": { "MaximumIterationsPerRequest": 3, "IncludeDetailedErrors": true },
+                "OpenTelemetry": { "SourceName": "pipeline-test", "EnableSensitiveData": true },
+                "Logging": { "Enabled": true },
+                "DistributedCache": { "Enabled": true },
+                "JsonEnforcement": { "Enabled": true }
+            } } }
+            """)).UseFunctionInvocation();
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var client = provider.GetRequiredService<IChatClient>();
+
+        var invoking = client.GetService<FunctionInvokingChatClient>()!;
+        Assert.NotNull(invoking);
+        Assert.NotNull(client.GetService<LoggingChatClient>());
+        Assert.NotNull(client.GetService<DistributedCachingChatClient>());
+        Assert.True(client.GetService<OpenTelemetryChatClient>()!.EnableSensitiveData);
+        Assert.NotNull(client.GetService<JsonEnforcingChatClient>());
+        await client.GetResponseAsync("hi", cancellationToken: Ct);
+        await client.GetResponseAsync("hi", cancellationToken: Ct);
+        Assert.Single(_openRouter.Calls); // the second answer came from the distributed cache
+    }
+
+    [Fact]
+    public void AddChatPipeline_DistributedCacheWithoutCache_StartupTellsWhatToRegister()
+    {
+        var services = ServicesWithLeaves();
+        services.AddChatPipeline(Section("""{ "LlmConnectors": { "Pipeline": { "Client": "openrouter", "DistributedCache": { "Enabled": true } } } }"""));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(ex.Failures, f => f.Contains("no IDistributedCache service is registered", StringComparison.Ordinal) && f.Contains("AddDistributedMemoryCache", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddChatPipeline_MeaiSectionWithBadValue_StartupNamesTheSection()
+    {
+        var services = ServicesWithLeaves();
+        services.AddChatPipeline(Section("""{ "LlmConnectors": { "Pipeline": { "Client": "openrouter", "FunctionInvocation": { "MaximumIterationsPerRequest": "many" } } } }"""));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(ex.Failures, f => f.StartsWith("LlmConnectors:Pipeline:FunctionInvocation:", StringComparison.Ordinal) && f.Contains("many", StringComparison.Ordinal));
     }
 
     private sealed class NoResizer : IImageResizer

@@ -192,7 +192,7 @@ public class JsonChatClientExtensionsTests
             .EnqueueText("{\"name\":\"Ada\"}")
             .EnqueueText("{\"name\":\"Ada\",\"age\":\"x\",\"nickname\":null}")
             .EnqueueText("Fixed: {\"name\":\"Ada\",\"age\":36,\"nickname\":null}");
-        var client = inner.AsPipelineBuilder()
+        var client = inner.AsBuilder()
             .UseRetryWithValidation([ChatResponseValidators.DeserializesTo<Person>()])
             .UseJsonEnforcement()
             .Build();

@@ -462,7 +462,7 @@ public class JsonEnforcingChatClientTests
         var inner = new ScriptedChatClient().EnqueueText("x {\"a\":1} y");
         JsonEnforcingChatClient? configured = null;
 
-        var client = inner.AsPipelineBuilder().UseJsonEnforcement(c =>
+        var client = inner.AsBuilder().UseJsonEnforcement(configure: c =>
         {
             c.AlwaysEnforce = true;
             configured = c;
@@ -470,6 +470,6 @@ public class JsonEnforcingChatClientTests
 
         Assert.Same(configured, client.GetService(typeof(JsonEnforcingChatClient)));
         Assert.Equal("{\"a\":1}", (await client.GetResponseAsync("x", cancellationToken: Ct)).Text);
-        Assert.Throws<ArgumentNullException>("builder", () => ((ChatPipelineBuilder)null!).UseJsonEnforcement());
+        Assert.Throws<ArgumentNullException>("builder", () => ((ChatClientBuilder)null!).UseJsonEnforcement());
     }
 }

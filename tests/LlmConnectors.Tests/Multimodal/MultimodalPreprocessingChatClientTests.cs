@@ -547,7 +547,7 @@ public sealed class MultimodalPreprocessingChatClientTests : IDisposable
     {
         _temp.Write("root/a.png", TestImages.Png);
         var root = Path.Combine(_temp.Path, "root");
-        using var pipeline = _leaf.AsPipelineBuilder().UseMultimodalPreprocessing(c => c.AllowedRoot = root).Build();
+        using var pipeline = _leaf.AsBuilder().UseMultimodalPreprocessing(configure: c => c.AllowedRoot = root).Build();
 
         await pipeline.GetResponseAsync([UserWith(new UriContent(new Uri("a.png", UriKind.Relative), "image/png"))], cancellationToken: Ct);
 

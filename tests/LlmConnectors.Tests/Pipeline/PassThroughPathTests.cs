@@ -214,7 +214,7 @@ public class PassThroughPathTests
         Assert.Contains(NotEmptyResponseValidator.ErrorMessage, leaf.Received[1][^1].Text, StringComparison.Ordinal);
     }
 
-    private static IChatClient Wrap(IChatClient leaf) => leaf.AsPipelineBuilder()
+    private static IChatClient Wrap(IChatClient leaf) => leaf.AsBuilder()
         .UseRetryWithValidation([ChatResponseValidators.NotEmpty()])
         .UseJsonEnforcement()
         .UseMultimodalPreprocessing()

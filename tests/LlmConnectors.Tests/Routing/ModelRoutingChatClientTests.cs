@@ -132,7 +132,7 @@ public class ModelRoutingChatClientTests
     {
         _cli.Capabilities = _ => new ModelCapabilities { ModelId = "sonnet", SupportsImages = false };
         _openRouter.Capabilities = _ => new ModelCapabilities { ModelId = "x", SupportsImages = true };
-        using var pipeline = _fallback.AsPipelineBuilder()
+        using var pipeline = _fallback.AsBuilder()
             .UseMultimodalPreprocessing()
             .UseModelRouting(r => r.AddRoute("max/", _cli).AddRoute("openrouter/", _openRouter))
             .Build();
@@ -159,7 +159,7 @@ public class ModelRoutingChatClientTests
     [Fact]
     public async Task UseModelRouting_InnerClientIsDefault()
     {
-        using var pipeline = _fallback.AsPipelineBuilder().UseModelRouting(r => r.AddRoute("max/", _cli)).Build();
+        using var pipeline = _fallback.AsBuilder().UseModelRouting(r => r.AddRoute("max/", _cli)).Build();
 
         await pipeline.GetResponseAsync("hi", new ChatOptions { ModelId = "other" }, Ct);
         await pipeline.GetResponseAsync("hi", new ChatOptions { ModelId = "max/opus" }, Ct);

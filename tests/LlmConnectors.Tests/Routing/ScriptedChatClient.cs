@@ -31,6 +31,12 @@ public sealed class ScriptedChatClient : IChatClient, IModelCapabilityProvider
         return this;
     }
 
+    public ScriptedChatClient Answer(FunctionCallContent call)
+    {
+        _responses.Enqueue(_ => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, [call])) { ModelId = Name }));
+        return this;
+    }
+
     public ScriptedChatClient Fail(Exception exception)
     {
         _responses.Enqueue(_ => Task.FromException<ChatResponse>(exception));

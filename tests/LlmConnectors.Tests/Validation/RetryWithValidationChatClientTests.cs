@@ -233,9 +233,9 @@ public class RetryWithValidationChatClientTests
         var inner = new ScriptedChatClient()
             .EnqueueText("Sure! {\"name\": \"Ada\", }", Usage(50, 10))
             .EnqueueText("```json\n{\"name\":\"Ada\"}\n```", Usage(80, 8));
-        var client = inner.AsPipelineBuilder()
+        var client = inner.AsBuilder()
             .UseRetryWithValidation([ChatResponseValidators.ValidJson(requireBareJson: true)])
-            .UseJsonEnforcement(c => c.AlwaysEnforce = true)
+            .UseJsonEnforcement(configure: c => c.AlwaysEnforce = true)
             .Build();
 
         var response = await client.GetResponseAsync("Who?", cancellationToken: Ct);
@@ -348,7 +348,7 @@ public class RetryWithValidationChatClientTests
             .EnqueueStream(null, "{\"name\":", "1}")
             .EnqueueStream(null, "```json\n{\"name\":", "\"Ada\"}\n```");
         var schema = System.Text.Json.JsonDocument.Parse("""{"type":"object","properties":{"name":{"type":"string"}}}""").RootElement;
-        var client = inner.AsPipelineBuilder().UseRetryWithValidation().UseJsonEnforcement().Build();
+        var client = inner.AsBuilder().UseRetryWithValidation().UseJsonEnforcement().Build();
 
         var response = await client.GetStreamingResponseAsync("q", new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema) }, Ct)
             .ToChatResponseAsync(Ct);
@@ -399,7 +399,7 @@ public class RetryWithValidationChatClientTests
         var inner = new ScriptedChatClient { CapabilityProvider = provider }.EnqueueText("{\"a\":1}");
         var schema = System.Text.Json.JsonDocument.Parse("{\"type\":\"object\"}").RootElement;
         var options = new ChatOptions { ModelId = "m", ResponseFormat = ChatResponseFormat.ForJsonSchema(schema) };
-        var client = inner.AsPipelineBuilder().UseRetryWithValidation().UseJsonEnforcement().Build();
+        var client = inner.AsBuilder().UseRetryWithValidation().UseJsonEnforcement().Build();
 
         await client.GetResponseAsync("q", options, Ct);
 
@@ -433,7 +433,7 @@ public class RetryWithValidationChatClientTests
     public async Task GetStreamingResponseAsync_JsonFailuresExhausted_ExceptionCarriesRawAnswersAndUsage()
     {
         var inner = new ScriptedChatClient().EnqueueStream(Usage(3, 1), "no json").EnqueueStream(Usage(4, 2), "still none");
-        var client = inner.AsPipelineBuilder().UseRetryWithValidation(c => c.MaxAttempts = 2).UseJsonEnforcement(c => c.AlwaysEnforce = true).Build();
+        var client = inner.AsBuilder().UseRetryWithValidation(configure: c => c.MaxAttempts = 2).UseJsonEnforcement(configure: c => c.AlwaysEnforce = true).Build();
         List<ChatMessage> messages = [new(ChatRole.User, "q")];
 
         var ex = await Assert.ThrowsAsync<ValidationRetriesExhaustedException>(async () =>
@@ -510,7 +510,7 @@ public class RetryWithValidationChatClientTests
     public async Task UseRetryWithValidation_ConfigureRuns()
     {
         var inner = new ScriptedChatClient().EnqueueText("bad").EnqueueText("OK");
-        var client = inner.AsPipelineBuilder().UseRetryWithValidation(c =>
+        var client = inner.AsBuilder().UseRetryWithValidation(configure: c =>
         {
             c.Validators.Add(ChatResponseValidators.Regex("OK"));
             c.MaxAttempts = 2;
@@ -519,7 +519,7 @@ public class RetryWithValidationChatClientTests
         var retry = Assert.IsType<RetryWithValidationChatClient>(client.GetService(typeof(RetryWithValidationChatClient)));
         Assert.Equal(2, retry.MaxAttempts);
         Assert.Equal("OK", (await client.GetResponseAsync("q", cancellationToken: Ct)).Text);
-        Assert.Throws<ArgumentNullException>("builder", () => ((ChatPipelineBuilder)null!).UseRetryWithValidation());
+        Assert.Throws<ArgumentNullException>("builder", () => ((ChatClientBuilder)null!).UseRetryWithValidation());
     }
 
     [Fact]

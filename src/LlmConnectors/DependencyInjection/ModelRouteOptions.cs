@@ -1,7 +1,7 @@
 namespace LlmConnectors;
 
 /// <summary>One entry of <see cref="RoutingPipelineOptions.Routes"/>.</summary>
-public sealed class RouteOptions
+public sealed class ModelRouteOptions
 {
     /// <summary>Gets or sets the model-id prefix, for example <c>max/</c>. Required.</summary>
     public string? Prefix { get; set; }

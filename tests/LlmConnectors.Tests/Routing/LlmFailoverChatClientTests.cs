@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 
 namespace LlmConnectors.Tests.Routing;
 
-public class FailoverChatClientTests
+public class LlmFailoverChatClientTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -11,7 +11,7 @@ public class FailoverChatClientTests
     private readonly ScriptedChatClient _second = new("second-provider");
     private readonly ScriptedChatClient _third = new("third-provider");
 
-    private FailoverChatClient Create() => new FailoverChatClient(_primary).AddFallback(_second).AddFallback(_third, modelId: "third-model", name: "third");
+    private LlmFailoverChatClient Create() => new LlmFailoverChatClient(_primary).AddFallback(_second).AddFallback(_third, modelId: "third-model", name: "third");
 
     private static LlmConnectorException Error(LlmErrorKind kind, int? status = null) =>
         new($"provider said {kind}", kind, "test", status is null ? null : (HttpStatusCode)status);
@@ -31,9 +31,9 @@ public class FailoverChatClientTests
         var response = await client.GetResponseAsync("hi", cancellationToken: Ct);
 
         Assert.Equal("second-provider default", response.Text);
-        Assert.Equal("second-provider", response.AdditionalProperties![FailoverChatClient.ServedByPropertyName]);
-        Assert.Equal(1, response.AdditionalProperties[FailoverChatClient.ServedByIndexPropertyName]);
-        var skipped = Assert.IsType<string[]>(response.AdditionalProperties[FailoverChatClient.SkippedFailuresPropertyName]);
+        Assert.Equal("second-provider", response.AdditionalProperties![LlmFailoverChatClient.ServedByPropertyName]);
+        Assert.Equal(1, response.AdditionalProperties[LlmFailoverChatClient.ServedByIndexPropertyName]);
+        var skipped = Assert.IsType<string[]>(response.AdditionalProperties[LlmFailoverChatClient.SkippedFailuresPropertyName]);
         Assert.Equal($"primary-provider: {kind}: provider said {kind}", Assert.Single(skipped));
     }
 
@@ -87,7 +87,7 @@ public class FailoverChatClientTests
 
         var response = await client.GetResponseAsync("hi", cancellationToken: Ct);
 
-        Assert.Equal("third", response.AdditionalProperties![FailoverChatClient.ServedByPropertyName]);
+        Assert.Equal("third", response.AdditionalProperties![LlmFailoverChatClient.ServedByPropertyName]);
         Assert.Equal("third-model", _third.Calls[0].Options!.ModelId);
     }
 
@@ -135,7 +135,7 @@ public class FailoverChatClientTests
 
         var response = await client.GetResponseAsync("hi", cancellationToken: Ct);
 
-        var skipped = Assert.IsType<string[]>(response.AdditionalProperties![FailoverChatClient.SkippedFailuresPropertyName]);
+        var skipped = Assert.IsType<string[]>(response.AdditionalProperties![LlmFailoverChatClient.SkippedFailuresPropertyName]);
         Assert.Contains("TimeoutException", Assert.Single(skipped), StringComparison.Ordinal);
         Assert.Contains("AttemptTimeout", skipped[0], StringComparison.Ordinal);
     }
@@ -169,8 +169,8 @@ public class FailoverChatClientTests
 
         var response = await client.GetResponseAsync("hi", cancellationToken: Ct);
 
-        Assert.Equal("main", response.AdditionalProperties![FailoverChatClient.ServedByPropertyName]);
-        Assert.False(response.AdditionalProperties.ContainsKey(FailoverChatClient.SkippedFailuresPropertyName));
+        Assert.Equal("main", response.AdditionalProperties![LlmFailoverChatClient.ServedByPropertyName]);
+        Assert.False(response.AdditionalProperties.ContainsKey(LlmFailoverChatClient.SkippedFailuresPropertyName));
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public class FailoverChatClientTests
         await client.GetResponseAsync("hi", options, Ct);
 
         Assert.Equal("asked", options.ModelId);
-        Assert.Same(options, _primary.Calls[0].Options);
+        Assert.Equal("asked", _primary.Calls[0].Options!.ModelId);
         Assert.Equal("third-model", _third.Calls[0].Options!.ModelId);
     }
 
@@ -198,9 +198,9 @@ public class FailoverChatClientTests
         var updates = await ToListAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
 
         Assert.Equal("xy", string.Concat(updates.Select(u => u.Text)));
-        Assert.Equal("second-provider", updates[0].AdditionalProperties![FailoverChatClient.ServedByPropertyName]);
+        Assert.Equal("second-provider", updates[0].AdditionalProperties![LlmFailoverChatClient.ServedByPropertyName]);
         var response = updates.ToChatResponse();
-        Assert.Equal("second-provider", response.AdditionalProperties![FailoverChatClient.ServedByPropertyName]);
+        Assert.Equal("second-provider", response.AdditionalProperties![LlmFailoverChatClient.ServedByPropertyName]);
     }
 
     [Fact]
@@ -269,7 +269,7 @@ public class FailoverChatClientTests
         var updates = await ToListAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
 
         Assert.Equal("latebut here", string.Concat(updates.Select(u => u.Text)));
-        var skipped = Assert.IsType<string[]>(updates[0].AdditionalProperties![FailoverChatClient.SkippedFailuresPropertyName]);
+        var skipped = Assert.IsType<string[]>(updates[0].AdditionalProperties![LlmFailoverChatClient.SkippedFailuresPropertyName]);
         Assert.Contains("AttemptTimeout", Assert.Single(skipped), StringComparison.Ordinal);
     }
 
@@ -300,21 +300,21 @@ public class FailoverChatClientTests
     [Fact]
     public void Constructor_AndBuilder_CheckArguments()
     {
-        Assert.Throws<ArgumentNullException>("innerClient", () => new FailoverChatClient(null!));
+        Assert.Throws<ArgumentNullException>("innerClient", () => new LlmFailoverChatClient(null!));
         Assert.Throws<ArgumentNullException>("client", () => new FailoverTarget(null!));
-        Assert.Throws<ArgumentNullException>("builder", () => FailoverChatClientBuilderExtensions.UseFailover(null!));
+        Assert.Throws<ArgumentNullException>("builder", () => LlmFailoverChatClientBuilderExtensions.UseFailover(null!));
     }
 
     [Fact]
     public async Task UseFailover_BuildsWithInnerAsFirst()
     {
         _primary.Fail(Error(LlmErrorKind.Unavailable));
-        using var pipeline = _primary.AsPipelineBuilder().UseFailover(f => f.AddFallback(_second, name: "backup")).Build();
+        using var pipeline = _primary.AsBuilder().UseFailover(configure: f => f.AddFallback(_second, name: "backup")).Build();
 
         var response = await pipeline.GetResponseAsync("hi", cancellationToken: Ct);
 
-        Assert.Equal("backup", response.AdditionalProperties![FailoverChatClient.ServedByPropertyName]);
-        Assert.NotNull(pipeline.GetService<FailoverChatClient>());
+        Assert.Equal("backup", response.AdditionalProperties![LlmFailoverChatClient.ServedByPropertyName]);
+        Assert.NotNull(pipeline.GetService<LlmFailoverChatClient>());
     }
 
     private static async Task<List<ChatResponseUpdate>> ToListAsync(IAsyncEnumerable<ChatResponseUpdate> updates)

@@ -1,4 +1,8 @@
+#pragma warning disable MEAI001 // LlmFailoverChatClient and RoutingContext are marked experimental by Microsoft.Extensions.AI; see the remarks.
+
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,9 +16,15 @@ namespace LlmConnectors;
 /// </summary>
 /// <remarks>
 /// <para>
+/// A specialization of Microsoft.Extensions.AI's <see cref="FailoverChatClient"/> template (marked experimental there, MEAI001; the pack
+/// suppresses the diagnostic): the template owns invocation, the streaming commitment (a client is abandoned only before its first
+/// update; once an update has been yielded, failures propagate) and the attempt limit
+/// (<see cref="FailoverChatClient.MaximumAttemptsPerRequest"/>); this client adds decisions by <see cref="LlmErrorKind"/>, a model per
+/// target, the per-attempt timeout and the <c>served_by</c> annotations.
+/// </para>
+/// <para>
 /// Never fails over when the caller cancelled, nor on <see cref="LlmErrorKind.InvalidRequest"/>, <see cref="LlmErrorKind.RequestTooLarge"/> or
 /// <see cref="LlmErrorKind.ContentFiltered"/> (the next provider would reject the request too): that failure is thrown as it is.
-/// When streaming, a client is abandoned only before its first update; once an update has been yielded, failures propagate.
 /// The next client is called at once (after <see cref="DelayBetweenAttempts"/>, at most 2 seconds; default none): transport
 /// retries with backoff belong to the leaf clients, so retries never multiply.
 /// </para>
@@ -23,10 +33,11 @@ namespace LlmConnectors;
 /// <see cref="ChatResponse.AdditionalProperties"/> under <see cref="ServedByPropertyName"/> (its name) and
 /// <see cref="ServedByIndexPropertyName"/> (0 for the inner client), and the failures skipped under
 /// <see cref="SkippedFailuresPropertyName"/> (one line each). When every client fails, a <see cref="FailoverExhaustedException"/>
-/// carries each failure. Fallback clients are not disposed by this client; the inner client is.
+/// carries each failure. Fallback clients are not disposed by this client; the inner client is. <see cref="GetService"/> answers
+/// for this client and forwards everything else (<see cref="ChatClientMetadata"/> included) to the inner client.
 /// </para>
 /// </remarks>
-public sealed partial class FailoverChatClient : DelegatingChatClient
+public sealed partial class LlmFailoverChatClient : FailoverChatClient
 {
     /// <summary>The <see cref="ChatResponse.AdditionalProperties"/> key of the name of the client that served the response.</summary>
     public const string ServedByPropertyName = "llmconnectors.failover.served_by";
@@ -41,16 +52,18 @@ public sealed partial class FailoverChatClient : DelegatingChatClient
     public static readonly TimeSpan MaxDelayBetweenAttempts = TimeSpan.FromSeconds(2);
 
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<RoutingContext, List<FailoverFailure>> _requests = new();
     private TimeSpan _delayBetweenAttempts;
     private TimeSpan? _attemptTimeout;
 
-    /// <summary>Initializes a new instance of the <see cref="FailoverChatClient"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="LlmFailoverChatClient"/> class.</summary>
     /// <param name="innerClient">The client tried first.</param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> is <see langword="null"/>.</exception>
-    public FailoverChatClient(IChatClient innerClient, ILogger? logger = null)
-        : base(innerClient)
+    public LlmFailoverChatClient(IChatClient innerClient, ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(innerClient);
+        InnerClient = innerClient;
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -67,6 +80,9 @@ public sealed partial class FailoverChatClient : DelegatingChatClient
         LlmErrorKind.Authentication, LlmErrorKind.PaymentRequired, LlmErrorKind.PermissionDenied, LlmErrorKind.NotFound,
         LlmErrorKind.ProcessFailed, LlmErrorKind.NotInstalled, LlmErrorKind.ProtocolError,
     };
+
+    /// <summary>Gets the client tried first.</summary>
+    public IChatClient InnerClient { get; }
 
     /// <summary>Gets or sets the name the inner client is recorded under; its provider name, else <c>primary</c>, when <see langword="null"/>.</summary>
     public string? InnerClientName { get; set; }
@@ -122,115 +138,75 @@ public sealed partial class FailoverChatClient : DelegatingChatClient
     /// <param name="name">The name recorded in responses and failures.</param>
     /// <returns>This client.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
-    public FailoverChatClient AddFallback(IChatClient client, string? modelId = null, string? name = null)
+    public LlmFailoverChatClient AddFallback(IChatClient client, string? modelId = null, string? name = null)
     {
         Fallbacks.Add(new FailoverTarget(client, modelId, name));
         return this;
     }
 
     /// <inheritdoc/>
-    /// <exception cref="FailoverExhaustedException">Every client failed with a failure worth failing over on.</exception>
-    public override async Task<ChatResponse> GetResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        var messageList = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        List<FailoverFailure>? failures = null;
-        var count = Fallbacks.Count + 1;
-        for (var index = 0; index < count; index++)
-        {
-            var (client, modelId, name) = GetTarget(index);
-            var attemptOptions = WithModel(options, modelId);
-            using var attemptCts = AttemptTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attemptCts?.CancelAfter(AttemptTimeout!.Value);
-            try
-            {
-                var response = await client.GetResponseAsync(messageList, attemptOptions, attemptCts?.Token ?? cancellationToken).ConfigureAwait(false);
-                response.AdditionalProperties = Annotate(response.AdditionalProperties, name, index, failures);
-                return response;
-            }
-            catch (Exception e) when (ShouldFailOver(e, cancellationToken))
-            {
-                failures = await RecordAndWaitAsync(failures, name, attemptOptions?.ModelId, e, attemptCts, index == count - 1, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        throw new FailoverExhaustedException(failures!);
-    }
-
-    /// <inheritdoc/>
-    /// <exception cref="FailoverExhaustedException">Every client failed, before its first update, with a failure worth failing over on.</exception>
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        var messageList = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        List<FailoverFailure>? failures = null;
-        var count = Fallbacks.Count + 1;
-        for (var index = 0; index < count; index++)
-        {
-            var (client, modelId, name) = GetTarget(index);
-            var attemptOptions = WithModel(options, modelId);
-            var attemptCts = AttemptTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            IAsyncEnumerator<ChatResponseUpdate>? enumerator = null;
-            try
-            {
-                attemptCts?.CancelAfter(AttemptTimeout!.Value);
-                bool hasFirst;
-                Exception? failure = null;
-                try
-                {
-                    enumerator = client.GetStreamingResponseAsync(messageList, attemptOptions, attemptCts?.Token ?? cancellationToken).GetAsyncEnumerator(attemptCts?.Token ?? cancellationToken);
-                    hasFirst = await enumerator.MoveNextAsync().ConfigureAwait(false);
-                }
-                catch (Exception e) when (ShouldFailOver(e, cancellationToken))
-                {
-                    hasFirst = false;
-                    failure = e;
-                }
-
-                if (failure is not null)
-                {
-                    failures = await RecordAndWaitAsync(failures, name, attemptOptions?.ModelId, failure, attemptCts, index == count - 1, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                // The first update is in: from here on this client serves the request, and its per-attempt timeout no longer applies.
-                attemptCts?.CancelAfter(Timeout.InfiniteTimeSpan);
-                if (!hasFirst)
-                {
-                    yield break;
-                }
-
-                var first = enumerator!.Current;
-                first.AdditionalProperties = Annotate(first.AdditionalProperties, name, index, failures);
-                yield return first;
-                while (await enumerator.MoveNextAsync().ConfigureAwait(false))
-                {
-                    yield return enumerator.Current;
-                }
-
-                yield break;
-            }
-            finally
-            {
-                if (enumerator is not null)
-                {
-                    await enumerator.DisposeAsync().ConfigureAwait(false);
-                }
-
-                attemptCts?.Dispose();
-            }
-        }
-
-        throw new FailoverExhaustedException(failures!);
-    }
-
-    /// <inheritdoc/>
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : base.GetService(serviceType, serviceKey);
+        return base.GetService(serviceType, serviceKey) ?? InnerClient.GetService(serviceType, serviceKey);
+    }
+
+    /// <inheritdoc/>
+    protected override ValueTask<IChatClient> SelectClientAsync(RoutingContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var failures = _requests.GetOrAdd(context, static _ => []);
+        var index = failures.Count;
+        var (client, modelId, name) = GetTarget(index);
+        return new ValueTask<IChatClient>(new Attempt(this, client, modelId, name, index, failures));
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="FailoverExhaustedException">Every client failed, before any output, with a failure worth failing over on.</exception>
+    protected override async ValueTask OnRoutingUpdateAsync(
+        RoutingContext context, FailoverChatClientAttempt attempt, bool isTerminal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(attempt);
+        if (attempt.Exception is not { } exception || attempt.OutputCommitted || cancellationToken.IsCancellationRequested)
+        {
+            // Served, abandoned by the caller, failed after output (the template rethrows it) or cancelled by the caller.
+            _ = _requests.TryRemove(context, out _);
+            return;
+        }
+
+        if (!ShouldFailOver(exception, cancellationToken))
+        {
+            _ = _requests.TryRemove(context, out _);
+            ExceptionDispatchInfo.Throw(exception);
+        }
+
+        var failures = _requests.GetOrAdd(context, static _ => []);
+        var attemptClient = (Attempt)attempt.Client;
+        failures.Add(new FailoverFailure(attemptClient.Name, attemptClient.ModelId, exception));
+        var last = isTerminal || failures.Count > Fallbacks.Count;
+        Log.FailedOver(_logger, attemptClient.Name, exception is LlmConnectorException e ? e.Kind.ToString() : exception.GetType().Name, last);
+        if (last)
+        {
+            _ = _requests.TryRemove(context, out _);
+            throw new FailoverExhaustedException(failures);
+        }
+
+        if (DelayBetweenAttempts > TimeSpan.Zero)
+        {
+            await Task.Delay(DelayBetweenAttempts, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            InnerClient.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>Tells whether a failure moves on to the next client.</summary>
@@ -256,31 +232,6 @@ public sealed partial class FailoverChatClient : DelegatingChatClient
         };
     }
 
-    private static ChatOptions? WithModel(ChatOptions? options, string? modelId)
-    {
-        if (modelId is null)
-        {
-            return options;
-        }
-
-        var clone = options?.Clone() ?? new ChatOptions();
-        clone.ModelId = modelId;
-        return clone;
-    }
-
-    private static AdditionalPropertiesDictionary Annotate(AdditionalPropertiesDictionary? properties, string name, int index, List<FailoverFailure>? failures)
-    {
-        properties ??= [];
-        properties[ServedByPropertyName] = name;
-        properties[ServedByIndexPropertyName] = index;
-        if (failures is not null)
-        {
-            properties[SkippedFailuresPropertyName] = failures.Select(f => f.ToString()).ToArray();
-        }
-
-        return properties;
-    }
-
     private (IChatClient Client, string? ModelId, string Name) GetTarget(int index)
     {
         if (index == 0)
@@ -295,23 +246,107 @@ public sealed partial class FailoverChatClient : DelegatingChatClient
     private static string? ProviderName(IChatClient client) =>
         (client.GetService(typeof(ChatClientMetadata)) as ChatClientMetadata)?.ProviderName;
 
-    private async ValueTask<List<FailoverFailure>> RecordAndWaitAsync(
-        List<FailoverFailure>? failures, string name, string? modelId, Exception exception, CancellationTokenSource? attemptCts, bool last, CancellationToken cancellationToken)
+    /// <summary>One attempt on one target: applies its model id and the attempt timeout, and annotates what it serves.</summary>
+    private sealed class Attempt(LlmFailoverChatClient owner, IChatClient client, string? modelId, string name, int index, List<FailoverFailure> failures)
+        : IChatClient
     {
-        if (exception is OperationCanceledException && attemptCts is { IsCancellationRequested: true })
+        public string Name => name;
+
+        public string? ModelId => modelId;
+
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
-            exception = new TimeoutException($"The client '{name}' did not answer within {nameof(AttemptTimeout)} ({AttemptTimeout}).", exception);
+            var attemptOptions = WithModel(options);
+            using var attemptCts = owner.AttemptTimeout is { } timeout ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+            attemptCts?.CancelAfter(owner.AttemptTimeout!.Value);
+            ChatResponse response;
+            try
+            {
+                response = await client.GetResponseAsync(messages, attemptOptions, attemptCts?.Token ?? cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (TimedOut(attemptCts, cancellationToken))
+            {
+                throw TimeoutOf(e);
+            }
+
+            response.AdditionalProperties = Annotate(response.AdditionalProperties);
+            return response;
         }
 
-        failures ??= [];
-        failures.Add(new FailoverFailure(name, modelId, exception));
-        Log.FailedOver(_logger, name, exception is LlmConnectorException e ? e.Kind.ToString() : exception.GetType().Name, last);
-        if (!last && DelayBetweenAttempts > TimeSpan.Zero)
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            await Task.Delay(DelayBetweenAttempts, cancellationToken).ConfigureAwait(false);
+            var attemptOptions = WithModel(options);
+            using var attemptCts = owner.AttemptTimeout is { } timeout ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+            attemptCts?.CancelAfter(owner.AttemptTimeout!.Value);
+            var token = attemptCts?.Token ?? cancellationToken;
+            var enumerator = client.GetStreamingResponseAsync(messages, attemptOptions, token).GetAsyncEnumerator(token);
+            await using (enumerator.ConfigureAwait(false))
+            {
+                bool hasFirst;
+                try
+                {
+                    hasFirst = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (OperationCanceledException e) when (TimedOut(attemptCts, cancellationToken))
+                {
+                    throw TimeoutOf(e);
+                }
+
+                // The first update is in: from here on this client serves the request, and the attempt timeout no longer applies.
+                attemptCts?.CancelAfter(Timeout.InfiniteTimeSpan);
+                if (!hasFirst)
+                {
+                    yield break;
+                }
+
+                var first = enumerator.Current;
+                first.AdditionalProperties = Annotate(first.AdditionalProperties);
+                yield return first;
+                while (await enumerator.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield return enumerator.Current;
+                }
+            }
         }
 
-        return failures;
+        public object? GetService(Type serviceType, object? serviceKey = null) => client.GetService(serviceType, serviceKey);
+
+        public void Dispose()
+        {
+            // The attempt owns nothing: the targets belong to the failover client and its caller.
+        }
+
+        private static bool TimedOut(CancellationTokenSource? attemptCts, CancellationToken cancellationToken) =>
+            attemptCts is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested;
+
+        private TimeoutException TimeoutOf(OperationCanceledException e) =>
+            new($"The client '{name}' did not answer within {nameof(AttemptTimeout)} ({owner.AttemptTimeout}).", e);
+
+        private ChatOptions? WithModel(ChatOptions? options)
+        {
+            if (modelId is null)
+            {
+                return options;
+            }
+
+            var clone = options?.Clone() ?? new ChatOptions();
+            clone.ModelId = modelId;
+            return clone;
+        }
+
+        private AdditionalPropertiesDictionary Annotate(AdditionalPropertiesDictionary? properties)
+        {
+            properties ??= [];
+            properties[ServedByPropertyName] = name;
+            properties[ServedByIndexPropertyName] = index;
+            if (failures.Count > 0)
+            {
+                properties[SkippedFailuresPropertyName] = failures.Select(f => f.ToString()).ToArray();
+            }
+
+            return properties;
+        }
     }
 
     private static partial class Log
