@@ -4,7 +4,6 @@
 //   Needs OPENROUTER_API_KEY (optionally OPENROUTER_BASE_URL). FAILOVER_PRIMARY_MODEL picks the primary model.
 using LlmConnectors;
 using Microsoft.Extensions.AI;
-using FailoverChatClient = LlmConnectors.FailoverChatClient;
 
 if (Environment.GetEnvironmentVariable("OPENROUTER_API_KEY") is not { Length: > 0 } apiKey)
 {
