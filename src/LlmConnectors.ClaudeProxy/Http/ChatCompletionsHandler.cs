@@ -161,7 +161,7 @@ internal sealed class ChatCompletionsHandler(
 
     /// <summary>
     /// Fits the request to what the backend honours, asking it through <see cref="IModelCapabilityProvider"/>: <c>json_object</c> becomes
-    /// a schema of any object where only schemas are enforced natively; an output limit the Claude CLI cannot apply is reported as ignored.
+    /// a schema of any object where only schemas are enforced natively.
     /// </summary>
     private async Task AdaptToBackendAsync(MappedRequest request, CancellationToken cancellationToken)
     {
@@ -170,12 +170,6 @@ internal sealed class ChatCompletionsHandler(
             await capabilities.GetModelCapabilitiesAsync(request.Options.ModelId, cancellationToken) is { SupportsJsonObject: false, SupportsJsonSchema: true })
         {
             request.Options.ResponseFormat = ChatResponseFormat.ForJsonSchema(AnyObjectSchema, "json_object", "Any JSON object.");
-        }
-
-        if (request.MaxTokensParameter is { } maxTokens && chatClient.GetService<ClaudeCliChatClient>() is not null)
-        {
-            // The CLI has no per-request output limit (CLAUDE_CODE_MAX_OUTPUT_TOKENS is fixed per process): say so instead of pretending.
-            request.IgnoredParameters.Add(maxTokens);
         }
     }
 

@@ -64,7 +64,19 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
                 "unsupported_parameter"));
         }
 
-        var chatOptions = new ChatOptions { ModelId = cliModel };
+        // Sampling values travel on as ChatOptions: a host-registered client that honours them gets them; the Claude CLI client
+        // serves the request without them and reports them, under the same policy (ClaudeCliOptions.UnsupportedOptions).
+        var chatOptions = new ChatOptions
+        {
+            ModelId = cliModel,
+            Temperature = request.Temperature,
+            TopP = request.TopP,
+            TopK = request.TopK,
+            StopSequences = request.Stop is { Count: > 0 } stop ? [.. stop] : null,
+            Seed = request.Seed,
+            FrequencyPenalty = request.FrequencyPenalty is 0 ? null : request.FrequencyPenalty,
+            PresencePenalty = request.PresencePenalty is 0 ? null : request.PresencePenalty,
+        };
         var maxTokens = request.MaxCompletionTokens ?? request.MaxTokens;
         if (maxTokens is { } max)
         {
@@ -127,8 +139,7 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
             request.Stream == true,
             request.Stream == true && request.StreamOptions?.IncludeUsage == true,
             [.. unsupported.Select(u => u.Param)],
-            request.User,
-            maxTokens is null ? null : request.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens");
+            request.User);
         return (mapped, null);
     }
 

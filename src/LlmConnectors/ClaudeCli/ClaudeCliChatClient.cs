@@ -77,6 +77,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         ArgumentNullException.ThrowIfNull(messages);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var request = ClaudeCliRequest.Create(messages, options, _options);
+        ClaudeCliUnsupportedOptions.Enforce(request.IgnoredOptions, _options, _logger, nameof(options));
         await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
         ChatResponseUpdate final;
         try
@@ -236,6 +237,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             WarmPoolSize = source.WarmPoolSize,
             PermissionMode = source.PermissionMode,
             MaxTurns = source.MaxTurns,
+            UnsupportedOptions = source.UnsupportedOptions,
         };
         copy.Retry.Enabled = source.Retry.Enabled;
         copy.Retry.MaxRetryAttempts = source.Retry.MaxRetryAttempts;
@@ -357,6 +359,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var request = ClaudeCliRequest.Create(messages, options, _options);
+        ClaudeCliUnsupportedOptions.Enforce(request.IgnoredOptions, _options, _logger, nameof(options));
         await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
         IAsyncEnumerator<ChatResponseUpdate>? enumerator = null;
         try

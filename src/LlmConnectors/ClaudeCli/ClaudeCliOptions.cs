@@ -71,6 +71,14 @@ public sealed class ClaudeCliOptions
     /// </summary>
     public TransportRetryOptions Retry { get; } = new();
 
+    /// <summary>
+    /// Gets or sets what happens to <c>ChatOptions</c> settings the CLI cannot honour (<c>Temperature</c>, <c>TopP</c>, <c>TopK</c>,
+    /// <c>StopSequences</c>, <c>Seed</c>, penalties, a JSON response format without a schema). Default:
+    /// <see cref="ClaudeCliUnsupportedOptionHandling.Ignore"/>, which serves the request, logs a warning and lists them under
+    /// <see cref="ClaudeCliPropertyNames.IgnoredOptions"/>. <c>MaxOutputTokens</c> is honoured.
+    /// </summary>
+    public ClaudeCliUnsupportedOptionHandling UnsupportedOptions { get; set; }
+
     /// <summary>Gets extra CLI arguments appended to the start-up flags, for hosts that need them (for example <c>--effort</c>, <c>low</c>).</summary>
     public IList<string> AdditionalArguments { get; } = [];
 

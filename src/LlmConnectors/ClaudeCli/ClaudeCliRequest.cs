@@ -30,6 +30,12 @@ internal sealed class ClaudeCliRequest
     /// <summary>Gets the model of this request, when set by the request or the client's default.</summary>
     public string? ModelId { get; }
 
+    /// <summary>Gets the output-token limit of this request (<c>ChatOptions.MaxOutputTokens</c>), if any.</summary>
+    public int? MaxOutputTokens { get; private init; }
+
+    /// <summary>Gets the <c>ChatOptions</c> settings the CLI cannot honour that this request carries.</summary>
+    public IReadOnlyList<string> IgnoredOptions { get; private init; } = [];
+
     /// <summary>Splits a conversation.</summary>
     /// <param name="messages">The caller's messages (not modified).</param>
     /// <param name="options">The caller's options (not modified).</param>
@@ -66,6 +72,10 @@ internal sealed class ClaudeCliRequest
 
         JsonElement? schema = options?.ResponseFormat is ChatResponseFormatJson { Schema: { } s } ? s : null;
         var model = string.IsNullOrEmpty(options?.ModelId) ? clientOptions.ModelId : options.ModelId;
-        return new ClaudeCliRequest(system, conversation[..^1], conversation[^1], schema, string.IsNullOrEmpty(model) ? null : model);
+        return new ClaudeCliRequest(system, conversation[..^1], conversation[^1], schema, string.IsNullOrEmpty(model) ? null : model)
+        {
+            MaxOutputTokens = options?.MaxOutputTokens is > 0 and var max ? max : null,
+            IgnoredOptions = ClaudeCliUnsupportedOptions.Find(options),
+        };
     }
 }

@@ -53,9 +53,10 @@ internal sealed class ClaudeCliSession : IDisposable
             await ExpectControlResponseAsync("init", token).ConfigureAwait(false);
         }
 
-        if (_request.ModelId is { } model && !string.Equals(model, _process.StartModel, StringComparison.Ordinal))
+        var switchModel = _request.ModelId is { } model && !string.Equals(model, _process.StartModel, StringComparison.Ordinal);
+        if (switchModel || _request.MaxOutputTokens is not null)
         {
-            await _process.WriteLineAsync(StreamJsonInput.SetModel("model", model), token).ConfigureAwait(false);
+            await _process.WriteLineAsync(StreamJsonInput.FlagSettings("model", switchModel ? _request.ModelId : null, _request.MaxOutputTokens), token).ConfigureAwait(false);
             await ExpectControlResponseAsync("model", token).ConfigureAwait(false);
         }
 
@@ -155,6 +156,10 @@ internal sealed class ClaudeCliSession : IDisposable
         }
 
         var properties = new AdditionalPropertiesDictionary { [ClaudeCliPropertyNames.WarmStart] = _warm };
+        if (_request.IgnoredOptions.Count > 0)
+        {
+            properties[ClaudeCliPropertyNames.IgnoredOptions] = _request.IgnoredOptions.ToArray();
+        }
         if (result.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
         {
             var input = Long(usage, "input_tokens") ?? 0;

@@ -30,15 +30,30 @@ internal static class StreamJsonInput
         w.WriteEndObject();
     });
 
-    /// <summary>The <c>apply_flag_settings</c> control request that switches the model without a validation call to the API.</summary>
-    public static byte[] SetModel(string requestId, string model) => Write(w =>
+    /// <summary>
+    /// The <c>apply_flag_settings</c> control request that switches the model without a validation call to the API and, with
+    /// <paramref name="maxOutputTokens"/>, sets the output limit of the process's next calls (<c>CLAUDE_CODE_MAX_OUTPUT_TOKENS</c> in the
+    /// settings' <c>env</c>, which the pinned CLI applies to its next API call: it becomes the request's <c>max_tokens</c>).
+    /// </summary>
+    public static byte[] FlagSettings(string requestId, string? model, int? maxOutputTokens = null) => Write(w =>
     {
         w.WriteString("type", "control_request");
         w.WriteString("request_id", requestId);
         w.WriteStartObject("request");
         w.WriteString("subtype", "apply_flag_settings");
         w.WriteStartObject("settings");
-        w.WriteString("model", model);
+        if (model is not null)
+        {
+            w.WriteString("model", model);
+        }
+
+        if (maxOutputTokens is { } max)
+        {
+            w.WriteStartObject("env");
+            w.WriteString("CLAUDE_CODE_MAX_OUTPUT_TOKENS", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
         w.WriteEndObject();
     });
