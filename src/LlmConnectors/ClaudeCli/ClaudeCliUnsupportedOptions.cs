@@ -29,6 +29,8 @@ internal static partial class ClaudeCliUnsupportedOptions
         Add(found, options.FrequencyPenalty is { } fp && fp != 0, nameof(ChatOptions.FrequencyPenalty));
         Add(found, options.PresencePenalty is { } pp && pp != 0, nameof(ChatOptions.PresencePenalty));
         Add(found, options.ResponseFormat is ChatResponseFormatJson { Schema: null }, nameof(ChatOptions.ResponseFormat));
+        Add(found, options.Tools?.Any(t => t is not AIFunctionDeclaration) == true, nameof(ChatOptions.Tools));
+        Add(found, options.AllowMultipleToolCalls == false && options.Tools is { Count: > 0 }, nameof(ChatOptions.AllowMultipleToolCalls));
         return found;
     }
 

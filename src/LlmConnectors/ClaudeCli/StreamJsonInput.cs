@@ -58,13 +58,16 @@ internal static class StreamJsonInput
         w.WriteEndObject();
     });
 
-    /// <summary>A user message; with <paramref name="query"/> false it is appended to the transcript without starting a turn.</summary>
-    public static byte[] User(ChatMessage message, bool query) => Write(w =>
+    /// <summary>
+    /// A user message; with <paramref name="query"/> false it is appended to the transcript without starting a turn. With
+    /// <paramref name="toolBlocks"/> (the request offers functions), function results are <c>tool_result</c> blocks.
+    /// </summary>
+    public static byte[] User(ChatMessage message, bool query, bool toolBlocks = false) => Write(w =>
     {
         w.WriteString("type", "user");
         w.WriteStartObject("message");
         w.WriteString("role", "user");
-        WriteContent(w, message);
+        WriteContent(w, message, toolBlocks);
         w.WriteEndObject();
         if (!query)
         {
@@ -72,13 +75,16 @@ internal static class StreamJsonInput
         }
     });
 
-    /// <summary>An assistant message of the history: appended to the transcript as it is read.</summary>
-    public static byte[] Assistant(ChatMessage message) => Write(w =>
+    /// <summary>
+    /// An assistant message of the history: appended to the transcript as it is read. With <paramref name="toolBlocks"/> (the request
+    /// offers functions), function calls are <c>tool_use</c> blocks under the names the model knows them by.
+    /// </summary>
+    public static byte[] Assistant(ChatMessage message, bool toolBlocks = false) => Write(w =>
     {
         w.WriteString("type", "assistant");
         w.WriteStartObject("message");
         w.WriteString("role", "assistant");
-        WriteContent(w, message);
+        WriteContent(w, message, toolBlocks);
         w.WriteEndObject();
     });
 
@@ -94,7 +100,7 @@ internal static class StreamJsonInput
         _ => false,
     };
 
-    private static void WriteContent(Utf8JsonWriter w, ChatMessage message)
+    private static void WriteContent(Utf8JsonWriter w, ChatMessage message, bool toolBlocks)
     {
         w.WriteStartArray("content");
         foreach (var content in message.Contents)
@@ -121,6 +127,27 @@ internal static class StreamJsonInput
                     w.WriteString("type", "url");
                     w.WriteString("url", uri.Uri.AbsoluteUri);
                     w.WriteEndObject();
+                    w.WriteEndObject();
+                    break;
+                case FunctionCallContent call when toolBlocks:
+                    w.WriteStartObject();
+                    w.WriteString("type", "tool_use");
+                    w.WriteString("id", call.CallId);
+                    w.WriteString("name", ClaudeCliToolBridge.ModelToolName(call.Name));
+                    w.WritePropertyName("input");
+                    JsonSerializer.Serialize(w, call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+                    w.WriteEndObject();
+                    break;
+                case FunctionResultContent result when toolBlocks:
+                    w.WriteStartObject();
+                    w.WriteString("type", "tool_result");
+                    w.WriteString("tool_use_id", result.CallId);
+                    w.WriteString("content", ClaudeCliToolBridge.ResultText(result));
+                    if (result.Exception is not null)
+                    {
+                        w.WriteBoolean("is_error", true);
+                    }
+
                     w.WriteEndObject();
                     break;
                 case FunctionCallContent call:
