@@ -221,6 +221,7 @@ internal sealed class ChatCompletionsHandler(
         string? responseModel = null;
         decimal? cost = null;
         var firstContent = true;
+        var toolCalls = 0;
 
         await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, new ChatCompletionMessage { Role = "assistant", Content = new MessageContent { Text = string.Empty } }));
 
@@ -243,6 +244,11 @@ internal sealed class ChatCompletionsHandler(
                         }
 
                         await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, new ChatCompletionMessage { Content = new MessageContent { Text = text } }));
+                        break;
+                    case FunctionCallContent call:
+                        // One delta per call with its id, name and whole arguments, as the OpenAI clients accumulate them by index.
+                        await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, new ChatCompletionMessage { ToolCalls = ToolMapper.ToWire([call], toolCalls) }));
+                        toolCalls++;
                         break;
                     case UsageContent { Details: { } details }:
                         if (usage is null)

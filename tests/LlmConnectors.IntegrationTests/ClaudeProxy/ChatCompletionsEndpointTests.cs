@@ -119,7 +119,6 @@ public class ChatCompletionsEndpointTests
     [Theory]
     [InlineData("temperature", "0.2")]
     [InlineData("n", "2")]
-    [InlineData("tools", """[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}]""")]
     [InlineData("stop", "\"END\"")]
     [InlineData("logprobs", "true")]
     [InlineData("frobnicate", "1")]
