@@ -21,8 +21,8 @@ internal sealed class ClaudeProxyOptions
     /// <summary>Gets or sets the largest number of messages in one request; more get 400. Default: 1,000.</summary>
     public int MaxMessages { get; set; } = 1000;
 
-    /// <summary>Gets or sets what happens to parameters the CLI cannot honour. Default: <see cref="UnsupportedParameterHandling.Reject"/>.</summary>
-    public UnsupportedParameterHandling UnsupportedParameters { get; set; } = UnsupportedParameterHandling.Reject;
+    /// <summary>Gets or sets what happens to parameters the CLI cannot honour. Default: <see cref="UnsupportedParameterHandling.Ignore"/> (served, named in a response header and a log line).</summary>
+    public UnsupportedParameterHandling UnsupportedParameters { get; set; } = UnsupportedParameterHandling.Ignore;
 
     /// <summary>
     /// Gets the models clients may ask for: the id a client sends (the key, matched case-insensitively) mapped to the model the

@@ -160,7 +160,7 @@ internal sealed class ChatCompletionsHandler(
 
     /// <summary>
     /// Fits the request to what the backend honours, asking it through <see cref="IModelCapabilityProvider"/>: <c>json_object</c> becomes
-    /// a schema of any object where only schemas are enforced natively; an output limit the Claude CLI cannot apply is reported as ignored.
+    /// a schema of any object where only schemas are enforced natively.
     /// </summary>
     private async Task AdaptToBackendAsync(MappedRequest request, CancellationToken cancellationToken)
     {
@@ -169,12 +169,6 @@ internal sealed class ChatCompletionsHandler(
             await capabilities.GetModelCapabilitiesAsync(request.Options.ModelId, cancellationToken) is { SupportsJsonObject: false, SupportsJsonSchema: true })
         {
             request.Options.ResponseFormat = ChatResponseFormat.ForJsonSchema(AnyObjectSchema, "json_object", "Any JSON object.");
-        }
-
-        if (request.MaxTokensParameter is { } maxTokens && chatClient.GetService<ClaudeCliChatClient>() is not null)
-        {
-            // The CLI has no per-request output limit (CLAUDE_CODE_MAX_OUTPUT_TOKENS is fixed per process): say so instead of pretending.
-            request.IgnoredParameters.Add(maxTokens);
         }
     }
 
@@ -225,6 +219,7 @@ internal sealed class ChatCompletionsHandler(
         string? responseId = null;
         string? responseModel = null;
         decimal? cost = null;
+        var toolCalls = 0;
 
         await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, new ChatCompletionMessage { Role = "assistant", Content = new MessageContent { Text = string.Empty } }));
 
@@ -241,6 +236,11 @@ internal sealed class ChatCompletionsHandler(
                 {
                     case TextContent { Text: { Length: > 0 } text }:
                         await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, new ChatCompletionMessage { Content = new MessageContent { Text = text } }));
+                        break;
+                    case FunctionCallContent call:
+                        // One delta per call with its id, name and whole arguments, as the OpenAI clients accumulate them by index.
+                        await WriteChunkAsync(ChatResponseMapper.Chunk(id, created, model, new ChatCompletionMessage { ToolCalls = ToolMapper.ToWire([call], toolCalls) }));
+                        toolCalls++;
                         break;
                     case UsageContent { Details: { } details }:
                         if (usage is null)

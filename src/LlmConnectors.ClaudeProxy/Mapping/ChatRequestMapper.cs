@@ -64,7 +64,24 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
                 "unsupported_parameter"));
         }
 
-        var chatOptions = new ChatOptions { ModelId = cliModel };
+        // Sampling values travel on as ChatOptions: a host-registered client that honours them gets them; the Claude CLI client
+        // serves the request without them and reports them, under the same policy (ClaudeCliOptions.UnsupportedOptions).
+        var chatOptions = new ChatOptions
+        {
+            ModelId = cliModel,
+            Temperature = request.Temperature,
+            TopP = request.TopP,
+            TopK = request.TopK,
+            StopSequences = request.Stop is { Count: > 0 } stop ? [.. stop] : null,
+            Seed = request.Seed,
+            FrequencyPenalty = request.FrequencyPenalty is 0 ? null : request.FrequencyPenalty,
+            PresencePenalty = request.PresencePenalty is 0 ? null : request.PresencePenalty,
+        };
+        if (ToolMapper.MapTools(request, chatOptions) is { } toolError)
+        {
+            return Fail(toolError);
+        }
+
         var maxTokens = request.MaxCompletionTokens ?? request.MaxTokens;
         if (maxTokens is { } max)
         {
@@ -112,10 +129,10 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
         }
 
         var lastTurn = messages.FindLast(m => m.Role != ChatRole.System);
-        if (lastTurn is null || lastTurn.Role != ChatRole.User)
+        if (lastTurn is null || (lastTurn.Role != ChatRole.User && lastTurn.Role != ChatRole.Tool))
         {
             return Fail(ProxyError.BadRequest(
-                "The conversation must end with a user message: Claude answers the last user message (assistant prefill is not supported).",
+                "The conversation must end with a user message or tool results: Claude answers the last user message (assistant prefill is not supported).",
                 "messages",
                 "invalid_value"));
         }
@@ -127,8 +144,7 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
             request.Stream == true,
             request.Stream == true && request.StreamOptions?.IncludeUsage == true,
             [.. unsupported.Select(u => u.Param)],
-            request.User,
-            maxTokens is null ? null : request.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens");
+            request.User);
         return (mapped, null);
     }
 
@@ -178,14 +194,9 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
             found.Add(("presence_penalty", "Claude models have no presence penalty"));
         }
 
-        if (request.Tools is { Count: > 0 })
+        if (request.ParallelToolCalls == false && request.Tools is { Count: > 0 })
         {
-            found.Add(("tools", "this proxy never runs tools or offers them to the model"));
-        }
-
-        if (request.ToolChoice is { } choice && !(choice.FunctionName is null && choice.Mode is null or "none" or "auto"))
-        {
-            found.Add(("tool_choice", "this proxy never offers tools to the model"));
+            found.Add(("parallel_tool_calls", "the Claude CLI cannot keep the model from calling several tools at once"));
         }
 
         if (request.ReasoningEffort is not null)
@@ -232,17 +243,14 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
             case "assistant":
                 role = ChatRole.Assistant;
                 break;
-            case "tool" or "function":
-                return (null, ProxyError.BadRequest($"'{at}.role' is '{wire.Role}': this proxy never offers tools, so tool results cannot be sent.", $"{at}.role", "unsupported_role"));
+            case "tool":
+                return ToolMapper.MapToolMessage(wire, at);
+            case "function":
+                return (null, ProxyError.BadRequest($"'{at}.role' is 'function', the deprecated form of tool results; send 'tool' messages with 'tool_call_id'.", $"{at}.role", "unsupported_role"));
             case null:
                 return (null, ProxyError.BadRequest($"Missing required parameter: '{at}.role'.", $"{at}.role", "missing_required_parameter"));
             default:
                 return (null, ProxyError.BadRequest($"'{at}.role' is '{wire.Role}'; it must be 'system', 'developer', 'user' or 'assistant'.", $"{at}.role", "invalid_value"));
-        }
-
-        if (wire.ToolCalls is { Count: > 0 })
-        {
-            return (null, ProxyError.BadRequest($"'{at}.tool_calls' is not supported: this proxy never offers tools.", $"{at}.tool_calls", "unsupported_parameter"));
         }
 
         var contents = new List<AIContent>();
@@ -261,6 +269,19 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
                 }
 
                 contents.Add(content!);
+            }
+        }
+
+        if (wire.ToolCalls is { Count: > 0 } calls)
+        {
+            if (role != ChatRole.Assistant)
+            {
+                return (null, ProxyError.BadRequest($"'{at}.tool_calls' is only allowed in assistant messages.", $"{at}.tool_calls", "invalid_value"));
+            }
+
+            if (ToolMapper.MapCalls(calls, at, contents) is { } callError)
+            {
+                return (null, callError);
             }
         }
 

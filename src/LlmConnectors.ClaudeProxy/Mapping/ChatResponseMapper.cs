@@ -75,7 +75,9 @@ internal static class ChatResponseMapper
                 new ChatCompletionChoice
                 {
                     Index = 0,
-                    Message = new ChatCompletionMessage { Role = "assistant", Content = new MessageContent { Text = response.Text } },
+                    Message = ToolMapper.ToWire(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()) is { } calls
+                        ? new ChatCompletionMessage { Role = "assistant", Content = response.Text.Length == 0 ? null : new MessageContent { Text = response.Text }, ToolCalls = calls }
+                        : new ChatCompletionMessage { Role = "assistant", Content = new MessageContent { Text = response.Text } },
                     FinishReason = ToWire(response.FinishReason),
                 },
             ],

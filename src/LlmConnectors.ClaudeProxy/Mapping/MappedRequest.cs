@@ -10,7 +10,6 @@ namespace LlmConnectors.ClaudeProxy.Mapping;
 /// <param name="IncludeUsage">Whether a streamed response ends with a usage chunk.</param>
 /// <param name="IgnoredParameters">Parameters the CLI cannot honour that were ignored (only with <c>UnsupportedParameters=Ignore</c>).</param>
 /// <param name="User">The client's <c>user</c> value, for logs.</param>
-/// <param name="MaxTokensParameter">The name of the output-limit parameter the client sent (<c>max_tokens</c> or <c>max_completion_tokens</c>), if any.</param>
 internal sealed record MappedRequest(
     string RequestedModel,
     List<ChatMessage> Messages,
@@ -18,5 +17,4 @@ internal sealed record MappedRequest(
     bool Stream,
     bool IncludeUsage,
     List<string> IgnoredParameters,
-    string? User,
-    string? MaxTokensParameter);
+    string? User);

@@ -24,6 +24,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots;
     private readonly ClaudeCliProcessPool _pool;
+    private readonly ClaudeCliParkedProcesses _parked;
     private readonly ChatClientMetadata _metadata;
     private readonly CancellationTokenSource _disposing = new();
     private readonly Polly.ResiliencePipeline _retry;
@@ -52,6 +53,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         _logger = (ILogger?)loggerFactory?.CreateLogger<ClaudeCliChatClient>() ?? NullLogger.Instance;
         _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
         _pool = new ClaudeCliProcessPool(_options, _logger, StartedProcessIds.Enqueue);
+        _parked = new ClaudeCliParkedProcesses(_options.MaxParkedProcesses, _options.ParkedProcessIdleTimeout, _logger);
         _metadata = new ChatClientMetadata(ProviderName, null, _options.ModelId);
         _retry = TransportRetryPipeline.Create(_options.Retry);
         _pool.Refill();
@@ -66,6 +68,9 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     /// <summary>Gets the number of pre-started processes waiting for a request.</summary>
     public int WarmProcessCount => _pool.IdleCount;
 
+    /// <summary>Gets the number of processes parked on function calls, waiting for the caller to bring their results.</summary>
+    public int ParkedProcessCount => _parked.Count;
+
     /// <summary>Waits until the warm pool holds <see cref="ClaudeCliOptions.WarmPoolSize"/> started processes.</summary>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>A task that completes when the pool is full.</returns>
@@ -77,6 +82,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         ArgumentNullException.ThrowIfNull(messages);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var request = ClaudeCliRequest.Create(messages, options, _options);
+        ClaudeCliUnsupportedOptions.Enforce(request.IgnoredOptions, _options, _logger, nameof(options));
         await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
         ChatResponseUpdate final;
         try
@@ -152,7 +158,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             SupportsFiles = true,
             SupportsJsonObject = false,
             SupportsJsonSchema = true,
-            SupportsTools = false,
+            SupportsTools = true,
         });
 
     /// <summary>
@@ -209,6 +215,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
 
         _disposing.Cancel();
         _pool.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _parked.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
         // Killed request processes are reaped in the background; let that finish so their temporary directories are removed.
         try
@@ -236,6 +243,9 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             WarmPoolSize = source.WarmPoolSize,
             PermissionMode = source.PermissionMode,
             MaxTurns = source.MaxTurns,
+            UnsupportedOptions = source.UnsupportedOptions,
+            MaxParkedProcesses = source.MaxParkedProcesses,
+            ParkedProcessIdleTimeout = source.ParkedProcessIdleTimeout,
         };
         copy.Retry.Enabled = source.Retry.Enabled;
         copy.Retry.MaxRetryAttempts = source.Retry.MaxRetryAttempts;
@@ -357,6 +367,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var request = ClaudeCliRequest.Create(messages, options, _options);
+        ClaudeCliUnsupportedOptions.Enforce(request.IgnoredOptions, _options, _logger, nameof(options));
         await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
         IAsyncEnumerator<ChatResponseUpdate>? enumerator = null;
         try
@@ -403,13 +414,29 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         try
         {
             var warm = true;
-            process = await _pool.TakeAsync(request.ModelId, cancellationToken).ConfigureAwait(false);
+            var continuing = false;
+
+            // Function tools need a process started with the in-process MCP server; it is not taken from (nor returned to) the pool.
+            var tools = request.OffersTools ? ClaudeCliToolBridge.Create(request.Tools, request.ToolMode) : null;
+            tools?.SetResults(request.ToolResults);
+            IReadOnlyList<ClaudeCliToolBridge.WaitingCall> waiting = [];
+            if (tools is not null && request.ContinuationKey is { } key && _parked.TryTake(key) is { } parked)
+            {
+                (process, waiting) = parked;
+                continuing = true;
+                ClaudeCliToolLog.Continued(_logger, process.Id, request.ToolResults.Count);
+            }
+            else if (tools is null)
+            {
+                process = await _pool.TakeAsync(request.ModelId, cancellationToken).ConfigureAwait(false);
+            }
+
             if (process is null)
             {
                 warm = false;
                 try
                 {
-                    process = ClaudeCliProcess.Start(_options, request.ModelId);
+                    process = ClaudeCliProcess.Start(_options, request.ModelId, tools);
                     StartedProcessIds.Enqueue(process.Id);
                 }
                 catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException or DirectoryNotFoundException)
@@ -419,7 +446,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             }
 
             ClaudeCliLog.RequestStarted(_logger, process.Id, warm, request.ModelId);
-            session = new ClaudeCliSession(process, request, _options, _logger, warm, streaming, cancellationToken, _disposing.Token);
+            session = new ClaudeCliSession(process, request, _options, _logger, warm, streaming, cancellationToken, _disposing.Token, tools, continuing ? waiting : null);
             await session.SendAsync().ConfigureAwait(false);
             while (await session.ReadAsync().ConfigureAwait(false) is { } update)
             {
@@ -429,6 +456,13 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         finally
         {
             session?.Dispose();
+            if (session is { Parked: true } && process is not null && !_disposing.IsCancellationRequested)
+            {
+                // The process waits on its tools/call requests until the caller brings the results (or it is evicted).
+                _parked.Park(ClaudeCliConversationKey.Key(request.ConversationHash, session.ParkedCallIds), process, session.WaitingCalls);
+                process = null;
+            }
+
             if (process is not null)
             {
                 // Killing the tree (which walks /proc), reaping the process and removing its directory need not delay the caller.

@@ -71,6 +71,24 @@ public sealed class ClaudeCliOptions
     /// </summary>
     public TransportRetryOptions Retry { get; } = new();
 
+    /// <summary>
+    /// Gets or sets what happens to <c>ChatOptions</c> settings the CLI cannot honour (<c>Temperature</c>, <c>TopP</c>, <c>TopK</c>,
+    /// <c>StopSequences</c>, <c>Seed</c>, penalties, a JSON response format without a schema). Default:
+    /// <see cref="ClaudeCliUnsupportedOptionHandling.Ignore"/>, which serves the request, logs a warning and lists them under
+    /// <see cref="ClaudeCliPropertyNames.IgnoredOptions"/>. <c>MaxOutputTokens</c> is honoured.
+    /// </summary>
+    public ClaudeCliUnsupportedOptionHandling UnsupportedOptions { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many processes may wait, parked, for the results of the function calls they returned (each costs about 200 MB
+    /// and no concurrency slot); the oldest is killed to make room, and its conversation is then replayed in a new process when its
+    /// results come. 0 parks none (every tool round trip replays). Default: 16.
+    /// </summary>
+    public int MaxParkedProcesses { get; set; } = 16;
+
+    /// <summary>Gets or sets how long a parked process waits for its function results before it is killed. Default: 5 minutes.</summary>
+    public TimeSpan ParkedProcessIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Gets extra CLI arguments appended to the start-up flags, for hosts that need them (for example <c>--effort</c>, <c>low</c>).</summary>
     public IList<string> AdditionalArguments { get; } = [];
 
@@ -113,6 +131,16 @@ public sealed class ClaudeCliOptions
         if (WorkingDirectory is { Length: > 0 } dir && !Directory.Exists(dir))
         {
             errors.Add($"{settingPrefix}:WorkingDirectory '{dir}' does not exist; create it or leave the setting empty for a fresh temporary directory per process.");
+        }
+
+        if (MaxParkedProcesses is < 0 or > 1000)
+        {
+            errors.Add($"{settingPrefix}:MaxParkedProcesses is {MaxParkedProcesses}; it must be between 0 (never park) and 1000.");
+        }
+
+        if (ParkedProcessIdleTimeout <= TimeSpan.Zero || ParkedProcessIdleTimeout > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{settingPrefix}:ParkedProcessIdleTimeout is {ParkedProcessIdleTimeout}; it must be positive and at most 1.00:00:00.");
         }
 
         errors.AddRange(Retry.Validate($"{settingPrefix}:Retry"));

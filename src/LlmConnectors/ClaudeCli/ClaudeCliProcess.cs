@@ -67,9 +67,10 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
     /// The model to start with (the warm pool passes the model of the latest request); <see langword="null"/> for the CLI's default.
     /// A value that cannot travel safely as one argument is not used: the request then switches the model on standard input.
     /// </param>
+    /// <param name="tools">The request's function tools, served in-process over the control channel; <see langword="null"/> for none.</param>
     /// <returns>The started process.</returns>
     /// <exception cref="System.ComponentModel.Win32Exception">The executable was not found or cannot run.</exception>
-    public static ClaudeCliProcess Start(ClaudeCliOptions options, string? startModel)
+    public static ClaudeCliProcess Start(ClaudeCliOptions options, string? startModel, ClaudeCliToolBridge? tools = null)
     {
         if (!IsSafeModelArgument(startModel))
         {
@@ -97,7 +98,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory,
             CreateNoWindow = true,
         };
-        foreach (var argument in BuildArguments(options, startModel))
+        foreach (var argument in BuildArguments(options, startModel, tools))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -108,6 +109,12 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
         if (!string.IsNullOrEmpty(options.ConfigDirectory))
         {
             environment["CLAUDE_CONFIG_DIR"] = options.ConfigDirectory;
+        }
+
+        if (tools is not null)
+        {
+            // A process parked on a tools/call waits for the caller, bounded by ParkedProcessIdleTimeout, not by the CLI's MCP timeout.
+            environment["MCP_TOOL_TIMEOUT"] = "86400000";
         }
 
         foreach (var (name, value) in options.EnvironmentVariables)
@@ -143,9 +150,11 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
     /// <summary>Builds the start-up flags: everything that is the same for every request, and the start model.</summary>
     /// <param name="options">The settings.</param>
     /// <param name="startModel">The model passed as <c>--model</c>, if any and if safe as one argument.</param>
+    /// <param name="tools">The request's function tools, if any: the in-process MCP server and exactly its tools are allowed.</param>
     /// <returns>The argument list (no shell quoting: each item is one argument).</returns>
-    public static IReadOnlyList<string> BuildArguments(ClaudeCliOptions options, string? startModel)
+    public static IReadOnlyList<string> BuildArguments(ClaudeCliOptions options, string? startModel, ClaudeCliToolBridge? tools = null)
     {
+        var maxTurns = tools is null ? options.MaxTurns : Math.Max(options.MaxTurns, ClaudeCliToolBridge.MaxTurns);
         var arguments = new List<string>
         {
             "-p",
@@ -154,13 +163,19 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             "--verbose",
             "--include-partial-messages",
             "--no-session-persistence",
-            "--max-turns", options.MaxTurns.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--max-turns", maxTurns.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tools", string.Join(',', options.AllowedTools),
         };
-        if (options.AllowedTools.Count > 0)
+        IList<string> allowed = tools is null ? options.AllowedTools : [.. options.AllowedTools, .. tools.AllowedToolNames];
+        if (allowed.Count > 0)
         {
             arguments.Add("--allowedTools");
-            arguments.Add(string.Join(',', options.AllowedTools));
+            arguments.Add(string.Join(',', allowed));
+        }
+
+        if (tools is not null)
+        {
+            arguments.AddRange(ClaudeCliToolBridge.StartArguments);
         }
 
         if (!HasSystemPromptArgument(options.AdditionalArguments))

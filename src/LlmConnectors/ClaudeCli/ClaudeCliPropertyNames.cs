@@ -29,4 +29,10 @@ public static class ClaudeCliPropertyNames
     /// starting when the request arrived (the request then waited for it rather than start one more).
     /// </summary>
     public const string WarmStart = "warm_start";
+
+    /// <summary>
+    /// The <c>ChatOptions</c> settings the CLI could not honour and the request was served without (<c>string[]</c>, for example
+    /// <c>["Temperature", "StopSequences"]</c>); absent when there were none. See <see cref="ClaudeCliOptions.UnsupportedOptions"/>.
+    /// </summary>
+    public const string IgnoredOptions = "ignored_options";
 }

@@ -30,6 +30,32 @@ internal sealed class ClaudeCliRequest
     /// <summary>Gets the model of this request, when set by the request or the client's default.</summary>
     public string? ModelId { get; }
 
+    /// <summary>Gets the output-token limit of this request (<c>ChatOptions.MaxOutputTokens</c>), if any.</summary>
+    public int? MaxOutputTokens { get; private init; }
+
+    /// <summary>Gets the <c>ChatOptions</c> settings the CLI cannot honour that this request carries.</summary>
+    public IReadOnlyList<string> IgnoredOptions { get; private init; } = [];
+
+    /// <summary>Gets the function tools of this request (<c>ChatOptions.Tools</c> that are <see cref="AIFunctionDeclaration"/>s).</summary>
+    public IReadOnlyList<AIFunctionDeclaration> Tools { get; private init; } = [];
+
+    /// <summary>Gets the tool mode of this request.</summary>
+    public ChatToolMode? ToolMode { get; private init; }
+
+    /// <summary>Gets a value indicating whether functions are offered to the model (tools declared, mode not none).</summary>
+    public bool OffersTools => Tools.Count > 0 && ToolMode is not NoneChatToolMode;
+
+    /// <summary>Gets the key of the process that may be parked on this request's tool results, when the history ends with them.</summary>
+    public string? ContinuationKey { get; private init; }
+
+    /// <summary>Gets the tool results the history ends with, by call id.</summary>
+    public IReadOnlyDictionary<string, FunctionResultContent> ToolResults { get; private init; } = new Dictionary<string, FunctionResultContent>();
+
+    /// <summary>Gets what a process holds once this request is sent (see <see cref="ClaudeCliConversationKey"/>), for parking it.</summary>
+    public string ConversationHash => _conversationHash ??= ClaudeCliConversationKey.Hash(ModelId, SystemPrompt, Tools, ToolMode, [.. History, Last]);
+
+    private string? _conversationHash;
+
     /// <summary>Splits a conversation.</summary>
     /// <param name="messages">The caller's messages (not modified).</param>
     /// <param name="options">The caller's options (not modified).</param>
@@ -66,6 +92,25 @@ internal sealed class ClaudeCliRequest
 
         JsonElement? schema = options?.ResponseFormat is ChatResponseFormatJson { Schema: { } s } ? s : null;
         var model = string.IsNullOrEmpty(options?.ModelId) ? clientOptions.ModelId : options.ModelId;
-        return new ClaudeCliRequest(system, conversation[..^1], conversation[^1], schema, string.IsNullOrEmpty(model) ? null : model);
+        IReadOnlyList<AIFunctionDeclaration> tools = options?.Tools is { Count: > 0 } declared ? [.. declared.OfType<AIFunctionDeclaration>()] : [];
+        var modelId = string.IsNullOrEmpty(model) ? null : model;
+        var offersTools = tools.Count > 0 && options?.ToolMode is not NoneChatToolMode;
+        if (offersTools)
+        {
+            ClaudeCliToolBridge.Validate(tools, options!.ToolMode, nameof(options));
+        }
+
+        var (continuationKey, results) = offersTools
+            ? ClaudeCliConversationKey.FindContinuation(modelId, system, tools, options?.ToolMode, conversation)
+            : (null, new Dictionary<string, FunctionResultContent>());
+        return new ClaudeCliRequest(system, conversation[..^1], conversation[^1], schema, modelId)
+        {
+            MaxOutputTokens = options?.MaxOutputTokens is > 0 and var max ? max : null,
+            IgnoredOptions = ClaudeCliUnsupportedOptions.Find(options),
+            Tools = tools,
+            ToolMode = options?.ToolMode,
+            ContinuationKey = continuationKey,
+            ToolResults = results,
+        };
     }
 }

@@ -71,6 +71,15 @@ public static class ClaudeCliServiceCollectionExtensions
         options.MaxQueueLength = ConfigurationValues.Int<ClaudeCliOptions>(configuration, prefix, nameof(ClaudeCliOptions.MaxQueueLength)) ?? options.MaxQueueLength;
         options.WarmPoolSize = ConfigurationValues.Int<ClaudeCliOptions>(configuration, prefix, nameof(ClaudeCliOptions.WarmPoolSize)) ?? options.WarmPoolSize;
         options.MaxTurns = ConfigurationValues.Int<ClaudeCliOptions>(configuration, prefix, nameof(ClaudeCliOptions.MaxTurns)) ?? options.MaxTurns;
+        options.MaxParkedProcesses = ConfigurationValues.Int<ClaudeCliOptions>(configuration, prefix, nameof(ClaudeCliOptions.MaxParkedProcesses)) ?? options.MaxParkedProcesses;
+        options.ParkedProcessIdleTimeout = ConfigurationValues.Time<ClaudeCliOptions>(configuration, prefix, nameof(ClaudeCliOptions.ParkedProcessIdleTimeout)) ?? options.ParkedProcessIdleTimeout;
+        if (configuration[nameof(ClaudeCliOptions.UnsupportedOptions)] is { Length: > 0 } unsupported)
+        {
+            options.UnsupportedOptions = Enum.TryParse<ClaudeCliUnsupportedOptionHandling>(unsupported, ignoreCase: true, out var handling) && Enum.IsDefined(handling)
+                ? handling
+                : throw ConfigurationValues.Invalid<ClaudeCliOptions>(prefix, nameof(ClaudeCliOptions.UnsupportedOptions), unsupported, "'Ignore' or 'Reject'");
+        }
+
         ConfigurationValues.BindRetry<ClaudeCliOptions>(configuration.GetSection(nameof(ClaudeCliOptions.Retry)), prefix + ":Retry", options.Retry);
         options.RequestTimeout = ConfigurationValues.Time<ClaudeCliOptions>(configuration, prefix, nameof(ClaudeCliOptions.RequestTimeout)) ?? options.RequestTimeout;
 

@@ -21,13 +21,17 @@ internal sealed class ClaudeCliSession : IDisposable
     private readonly CancellationTokenSource _timeout;
     private readonly CancellationTokenSource _linked;
     private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
+    private readonly ClaudeCliToolBridge? _tools;
+    private readonly IReadOnlyList<ClaudeCliToolBridge.WaitingCall>? _continuing;
     private ClaudeCliErrors.AssistantError? _assistantError;
     private string? _messageId;
     private string? _model;
     private bool _done;
 
-    public ClaudeCliSession(ClaudeCliProcess process, ClaudeCliRequest request, ClaudeCliOptions options, ILogger logger, bool warm, bool streaming, CancellationToken callerToken, CancellationToken disposingToken)
+    public ClaudeCliSession(ClaudeCliProcess process, ClaudeCliRequest request, ClaudeCliOptions options, ILogger logger, bool warm, bool streaming, CancellationToken callerToken, CancellationToken disposingToken, ClaudeCliToolBridge? tools = null, IReadOnlyList<ClaudeCliToolBridge.WaitingCall>? continuing = null)
     {
+        _tools = tools;
+        _continuing = continuing;
         _process = process;
         _request = request;
         _options = options;
@@ -46,16 +50,30 @@ internal sealed class ClaudeCliSession : IDisposable
     /// <returns>A task that completes when everything is written.</returns>
     public Task SendAsync() => GuardAsync(async token =>
     {
-        if (_request.SystemPrompt.Count > 0 || _request.JsonSchema is not null)
+        if (_tools is not null && _continuing is not null)
+        {
+            // A parked process holds the conversation already; it gets the tool results as answers to its tools/call requests
+            // (those it sent before it was parked now; later ones as they are read).
+            foreach (var answer in _tools.AnswerWaiting(_continuing))
+            {
+                await _process.WriteLineAsync(answer, token).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+
+        IReadOnlyList<string> system = _tools?.Instructions is { } instructions ? [.. _request.SystemPrompt, instructions] : _request.SystemPrompt;
+        if (system.Count > 0 || _request.JsonSchema is not null)
         {
             // The process started with an empty system prompt; only a request that has its own (or a schema) pays this round trip.
-            await _process.WriteLineAsync(StreamJsonInput.Initialize("init", _request.SystemPrompt, _request.JsonSchema), token).ConfigureAwait(false);
+            await _process.WriteLineAsync(StreamJsonInput.Initialize("init", system, _request.JsonSchema), token).ConfigureAwait(false);
             await ExpectControlResponseAsync("init", token).ConfigureAwait(false);
         }
 
-        if (_request.ModelId is { } model && !string.Equals(model, _process.StartModel, StringComparison.Ordinal))
+        var switchModel = _request.ModelId is { } model && !string.Equals(model, _process.StartModel, StringComparison.Ordinal);
+        if (switchModel || _request.MaxOutputTokens is not null)
         {
-            await _process.WriteLineAsync(StreamJsonInput.SetModel("model", model), token).ConfigureAwait(false);
+            await _process.WriteLineAsync(StreamJsonInput.FlagSettings("model", switchModel ? _request.ModelId : null, _request.MaxOutputTokens), token).ConfigureAwait(false);
             await ExpectControlResponseAsync("model", token).ConfigureAwait(false);
         }
 
@@ -64,19 +82,33 @@ internal sealed class ClaudeCliSession : IDisposable
             if (message.Role == ChatRole.Assistant)
             {
                 // Appended to the transcript as it is read; user lines queue, so each user line is acknowledged before the next line.
-                await _process.WriteLineAsync(StreamJsonInput.Assistant(message), token).ConfigureAwait(false);
+                await _process.WriteLineAsync(StreamJsonInput.Assistant(message, toolBlocks: _tools is not null), token).ConfigureAwait(false);
             }
             else
             {
-                await _process.WriteLineAsync(StreamJsonInput.User(message, query: false), token).ConfigureAwait(false);
+                await _process.WriteLineAsync(StreamJsonInput.User(message, query: false, toolBlocks: _tools is not null), token).ConfigureAwait(false);
                 await ExpectResultAsync(token).ConfigureAwait(false);
             }
         }
 
-        await _process.WriteLineAsync(StreamJsonInput.User(_request.Last, query: true), token).ConfigureAwait(false);
-        _process.CloseInput();
+        await _process.WriteLineAsync(StreamJsonInput.User(_request.Last, query: true, toolBlocks: _tools is not null), token).ConfigureAwait(false);
+        if (_tools is null)
+        {
+            // With tools, standard input stays open: the CLI's tool calls are answered on it.
+            _process.CloseInput();
+        }
+
         return true;
     });
+
+    /// <summary>Gets a value indicating whether the turn ended in calls of the caller's functions and the process waits for their results.</summary>
+    public bool Parked { get; private set; }
+
+    /// <summary>Gets the ids of the calls the process waits on, once <see cref="Parked"/>.</summary>
+    public IEnumerable<string> ParkedCallIds => _tools?.Calls.Select(c => c.CallId) ?? [];
+
+    /// <summary>Gets the <c>tools/call</c> requests read and left unanswered, once <see cref="Parked"/>.</summary>
+    public IReadOnlyList<ClaudeCliToolBridge.WaitingCall> WaitingCalls => _tools?.Waiting ?? [];
 
     /// <summary>Reads until the next update: a text delta (streaming) or the final update with the result.</summary>
     /// <returns>The update, or <see langword="null"/> after the final one.</returns>
@@ -96,6 +128,14 @@ internal sealed class ClaudeCliSession : IDisposable
                 switch (Type(root))
                 {
                     case "stream_event" when root.TryGetProperty("event", out var ev):
+                        _tools?.Observe(ev);
+                        if (_tools is { EndsInToolCalls: true } && Type(ev) == "message_stop")
+                        {
+                            _done = true;
+                            Parked = true;
+                            return BuildToolCalls(_tools);
+                        }
+
                         if (Type(ev) == "content_block_delta" && _streaming && _request.JsonSchema is null
                             && ev.TryGetProperty("delta", out var delta) && Type(delta) == "text_delta"
                             && delta.TryGetProperty("text", out var text) && text.GetString() is { Length: > 0 } chunk)
@@ -136,6 +176,37 @@ internal sealed class ClaudeCliSession : IDisposable
     private static long? Long(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : null;
 
+    private ChatResponseUpdate BuildToolCalls(ClaudeCliToolBridge tools)
+    {
+        var contents = new List<AIContent>();
+        if (!_streaming && tools.Text.Length > 0)
+        {
+            contents.Add(new TextContent(tools.Text));
+        }
+
+        contents.AddRange(tools.Calls);
+        return new ChatResponseUpdate(ChatRole.Assistant, contents)
+        {
+            ResponseId = _messageId,
+            MessageId = _messageId,
+            ModelId = _model,
+            CreatedAt = DateTimeOffset.UtcNow,
+            FinishReason = ChatFinishReason.ToolCalls,
+            AdditionalProperties = BaseProperties(),
+        };
+    }
+
+    private AdditionalPropertiesDictionary BaseProperties()
+    {
+        var properties = new AdditionalPropertiesDictionary { [ClaudeCliPropertyNames.WarmStart] = _warm };
+        if (_request.IgnoredOptions.Count > 0)
+        {
+            properties[ClaudeCliPropertyNames.IgnoredOptions] = _request.IgnoredOptions.ToArray();
+        }
+
+        return properties;
+    }
+
     private ChatResponseUpdate BuildFinal(JsonElement result)
     {
         var contents = new List<AIContent>();
@@ -154,7 +225,7 @@ internal sealed class ClaudeCliSession : IDisposable
             contents.Add(new TextContent(text));
         }
 
-        var properties = new AdditionalPropertiesDictionary { [ClaudeCliPropertyNames.WarmStart] = _warm };
+        var properties = BaseProperties();
         if (result.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
         {
             var input = Long(usage, "input_tokens") ?? 0;
@@ -252,6 +323,7 @@ internal sealed class ClaudeCliSession : IDisposable
             }
 
             ClaudeCliLog.OutputLine(_logger, _process.Id, line);
+
             JsonDocument document;
             try
             {
@@ -263,6 +335,19 @@ internal sealed class ClaudeCliSession : IDisposable
             }
 
             var root = document.RootElement;
+            if (_tools is not null && Type(root) == "control_request")
+            {
+                // The in-process MCP server's requests are answered here, wherever the session is reading.
+                var answer = _tools.Answer(root);
+                document.Dispose();
+                if (answer is not null)
+                {
+                    await _process.WriteLineAsync(answer, token).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
             if (Type(root) == "assistant" && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
             {
                 string? text = null;

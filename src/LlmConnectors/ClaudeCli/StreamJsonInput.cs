@@ -30,26 +30,44 @@ internal static class StreamJsonInput
         w.WriteEndObject();
     });
 
-    /// <summary>The <c>apply_flag_settings</c> control request that switches the model without a validation call to the API.</summary>
-    public static byte[] SetModel(string requestId, string model) => Write(w =>
+    /// <summary>
+    /// The <c>apply_flag_settings</c> control request that switches the model without a validation call to the API and, with
+    /// <paramref name="maxOutputTokens"/>, sets the output limit of the process's next calls (<c>CLAUDE_CODE_MAX_OUTPUT_TOKENS</c> in the
+    /// settings' <c>env</c>, which the pinned CLI applies to its next API call: it becomes the request's <c>max_tokens</c>).
+    /// </summary>
+    public static byte[] FlagSettings(string requestId, string? model, int? maxOutputTokens = null) => Write(w =>
     {
         w.WriteString("type", "control_request");
         w.WriteString("request_id", requestId);
         w.WriteStartObject("request");
         w.WriteString("subtype", "apply_flag_settings");
         w.WriteStartObject("settings");
-        w.WriteString("model", model);
+        if (model is not null)
+        {
+            w.WriteString("model", model);
+        }
+
+        if (maxOutputTokens is { } max)
+        {
+            w.WriteStartObject("env");
+            w.WriteString("CLAUDE_CODE_MAX_OUTPUT_TOKENS", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
         w.WriteEndObject();
     });
 
-    /// <summary>A user message; with <paramref name="query"/> false it is appended to the transcript without starting a turn.</summary>
-    public static byte[] User(ChatMessage message, bool query) => Write(w =>
+    /// <summary>
+    /// A user message; with <paramref name="query"/> false it is appended to the transcript without starting a turn. With
+    /// <paramref name="toolBlocks"/> (the request offers functions), function results are <c>tool_result</c> blocks.
+    /// </summary>
+    public static byte[] User(ChatMessage message, bool query, bool toolBlocks = false) => Write(w =>
     {
         w.WriteString("type", "user");
         w.WriteStartObject("message");
         w.WriteString("role", "user");
-        WriteContent(w, message);
+        WriteContent(w, message, toolBlocks);
         w.WriteEndObject();
         if (!query)
         {
@@ -57,13 +75,16 @@ internal static class StreamJsonInput
         }
     });
 
-    /// <summary>An assistant message of the history: appended to the transcript as it is read.</summary>
-    public static byte[] Assistant(ChatMessage message) => Write(w =>
+    /// <summary>
+    /// An assistant message of the history: appended to the transcript as it is read. With <paramref name="toolBlocks"/> (the request
+    /// offers functions), function calls are <c>tool_use</c> blocks under the names the model knows them by.
+    /// </summary>
+    public static byte[] Assistant(ChatMessage message, bool toolBlocks = false) => Write(w =>
     {
         w.WriteString("type", "assistant");
         w.WriteStartObject("message");
         w.WriteString("role", "assistant");
-        WriteContent(w, message);
+        WriteContent(w, message, toolBlocks);
         w.WriteEndObject();
     });
 
@@ -79,7 +100,7 @@ internal static class StreamJsonInput
         _ => false,
     };
 
-    private static void WriteContent(Utf8JsonWriter w, ChatMessage message)
+    private static void WriteContent(Utf8JsonWriter w, ChatMessage message, bool toolBlocks)
     {
         w.WriteStartArray("content");
         foreach (var content in message.Contents)
@@ -106,6 +127,27 @@ internal static class StreamJsonInput
                     w.WriteString("type", "url");
                     w.WriteString("url", uri.Uri.AbsoluteUri);
                     w.WriteEndObject();
+                    w.WriteEndObject();
+                    break;
+                case FunctionCallContent call when toolBlocks:
+                    w.WriteStartObject();
+                    w.WriteString("type", "tool_use");
+                    w.WriteString("id", call.CallId);
+                    w.WriteString("name", ClaudeCliToolBridge.ModelToolName(call.Name));
+                    w.WritePropertyName("input");
+                    JsonSerializer.Serialize(w, call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+                    w.WriteEndObject();
+                    break;
+                case FunctionResultContent result when toolBlocks:
+                    w.WriteStartObject();
+                    w.WriteString("type", "tool_result");
+                    w.WriteString("tool_use_id", result.CallId);
+                    w.WriteString("content", ClaudeCliToolBridge.ResultText(result));
+                    if (result.Exception is not null)
+                    {
+                        w.WriteBoolean("is_error", true);
+                    }
+
                     w.WriteEndObject();
                     break;
                 case FunctionCallContent call:

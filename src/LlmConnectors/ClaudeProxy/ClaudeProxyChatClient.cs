@@ -113,7 +113,7 @@ public sealed class ClaudeProxyChatClient : IChatClient, IModelCapabilityProvide
             SupportsFiles = true,
             SupportsJsonObject = true,
             SupportsJsonSchema = true,
-            SupportsTools = false,
+            SupportsTools = true,
         });
 
     /// <inheritdoc/>

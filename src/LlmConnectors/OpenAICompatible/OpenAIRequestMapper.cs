@@ -456,7 +456,7 @@ internal static class OpenAIRequestMapper
         return options;
     }
 
-    private static string SerializeArguments(IDictionary<string, object?>? arguments) =>
+    internal static string SerializeArguments(IDictionary<string, object?>? arguments) =>
         arguments is null ? "{}" : JsonSerializer.Serialize(arguments, CompactOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
 
     private static string SerializeResult(FunctionResultContent result) => result.Result switch

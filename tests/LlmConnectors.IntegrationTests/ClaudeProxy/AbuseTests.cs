@@ -20,7 +20,7 @@ public class AbuseTests
     [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":42}]}", null, "messages[0].content")]
     [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"wizard\",\"content\":\"Hi\"}]}", "invalid_value", "messages[0].role")]
     [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"content\":\"Hi\"}]}", "missing_required_parameter", "messages[0].role")]
-    [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"tool\",\"content\":\"42\",\"tool_call_id\":\"c\"}]}", "unsupported_role", "messages[0].role")]
+    [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"function\",\"content\":\"42\",\"name\":\"f\"}]}", "unsupported_role", "messages[0].role")]
     [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\"}]}", "missing_required_parameter", "messages[0].content")]
     [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":0}", "invalid_value", "max_tokens")]
     [InlineData("[1,2,3]", null, null)]

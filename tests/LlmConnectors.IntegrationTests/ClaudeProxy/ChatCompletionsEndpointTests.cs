@@ -119,13 +119,12 @@ public class ChatCompletionsEndpointTests
     [Theory]
     [InlineData("temperature", "0.2")]
     [InlineData("n", "2")]
-    [InlineData("tools", """[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}]""")]
     [InlineData("stop", "\"END\"")]
     [InlineData("logprobs", "true")]
     [InlineData("frobnicate", "1")]
     public async Task ChatCompletions_UnsupportedParameterWithReject_Returns400NamingIt(string param, string value)
     {
-        await using var factory = new ProxyFactory();
+        await using var factory = new ProxyFactory(new() { ["ClaudeProxy:UnsupportedParameters"] = "Reject" });
         using var client = factory.CreateClient();
 
         var (status, body, _) = await PostJsonAsync(client, $$"""{"model":"sonnet","messages":[{"role":"user","content":"Hi"}],"{{param}}":{{value}}}""");
@@ -136,15 +135,17 @@ public class ChatCompletionsEndpointTests
     }
 
     [Fact]
-    public async Task ChatCompletions_UnsupportedParameterWithIgnore_ServesAndNamesItInHeader()
+    public async Task ChatCompletions_UnsupportedParameterByDefault_ServesNamesItInHeaderAndPassesTheValueOn()
     {
-        await using var factory = new ProxyFactory(new() { ["ClaudeProxy:UnsupportedParameters"] = "Ignore" });
+        await using var factory = new ProxyFactory();
         using var client = factory.CreateClient();
 
-        var (status, _, response) = await PostJsonAsync(client, """{"model":"sonnet","messages":[{"role":"user","content":"Hi"}],"temperature":0.3,"top_p":0.9}""");
+        var (status, _, response) = await PostJsonAsync(client, """{"model":"sonnet","messages":[{"role":"user","content":"Hi"}],"temperature":0.3,"top_p":0.9,"stop":["END"]}""");
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("temperature, top_p", Assert.Single(response.Headers.GetValues("X-ClaudeProxy-Ignored-Parameters")));
+        Assert.Equal("temperature, top_p, stop", Assert.Single(response.Headers.GetValues("X-ClaudeProxy-Ignored-Parameters")));
+        Assert.Equal(0.3f, factory.Client.LastOptions!.Temperature);
+        Assert.Equal(["END"], factory.Client.LastOptions.StopSequences!);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public sealed class ReceivedAnthropicRequest
         if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
         {
             Tools = [.. tools.EnumerateArray().Select(t => t.GetProperty("name").GetString() ?? string.Empty)];
+            ToolDefinitions = [.. tools.EnumerateArray().Select(t => t.Clone())];
         }
 
         if (root.TryGetProperty("messages", out var messages))
@@ -52,6 +53,9 @@ public sealed class ReceivedAnthropicRequest
 
     /// <summary>Gets the names of the offered tools.</summary>
     public IReadOnlyList<string> Tools { get; } = [];
+
+    /// <summary>Gets the offered tools as received (<c>name</c>, <c>description</c>, <c>input_schema</c>, ...).</summary>
+    public IReadOnlyList<JsonElement> ToolDefinitions { get; } = [];
 
     /// <summary>Gets the messages, in order (the CLI also sends a <c>system</c>-role message with its environment notes).</summary>
     public IReadOnlyList<ReceivedAnthropicMessage> Messages { get; } = [];

@@ -15,6 +15,9 @@ public sealed record ScriptedAnthropicReply
     /// <summary>Gets the JSON input of a <c>StructuredOutput</c> tool call, when the reply is structured output.</summary>
     public string? StructuredOutputJson { get; private init; }
 
+    /// <summary>Gets the <c>tool_use</c> blocks of a reply that calls tools: the call id, the tool name and the input as JSON.</summary>
+    public IReadOnlyList<(string Id, string Name, string InputJson)> ToolCalls { get; private init; } = [];
+
     /// <summary>Gets the HTTP status of an error reply; <see langword="null"/> for a successful one.</summary>
     public HttpStatusCode? ErrorStatus { get; private init; }
 
@@ -51,6 +54,16 @@ public sealed record ScriptedAnthropicReply
     /// <param name="json">The tool input (the structured output), as JSON.</param>
     /// <returns>The reply.</returns>
     public static ScriptedAnthropicReply StructuredOutput(string json) => new() { StructuredOutputJson = json };
+
+    /// <summary>
+    /// A reply that calls tools (<c>stop_reason: tool_use</c>): optional text first, then one <c>tool_use</c> block per call. The CLI
+    /// offers MCP tools as <c>mcp__&lt;server&gt;__&lt;name&gt;</c>; pass the name the model sees.
+    /// </summary>
+    /// <param name="text">The text before the calls; empty for none.</param>
+    /// <param name="calls">The calls: id, tool name, input JSON.</param>
+    /// <returns>The reply.</returns>
+    public static ScriptedAnthropicReply ToolUse(string text, params (string Id, string Name, string InputJson)[] calls) =>
+        new() { TextDeltas = text.Length == 0 ? [] : [text], ToolCalls = calls };
 
     /// <summary>An Anthropic error body with the given status.</summary>
     /// <param name="status">The HTTP status (401, 429, 500, 529, ...).</param>

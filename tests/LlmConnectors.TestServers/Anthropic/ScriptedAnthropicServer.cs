@@ -172,29 +172,8 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
             w.WriteEndObject();
         }, cancellationToken).ConfigureAwait(false);
 
-        if (reply.StructuredOutputJson is { } json)
-        {
-            await WriteEventAsync(response, "content_block_start", w =>
-            {
-                w.WriteNumber("index", 0);
-                w.WriteStartObject("content_block");
-                w.WriteString("type", "tool_use");
-                w.WriteString("id", "toolu_scripted");
-                w.WriteString("name", "StructuredOutput");
-                w.WriteStartObject("input");
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }, cancellationToken).ConfigureAwait(false);
-            await WriteEventAsync(response, "content_block_delta", w =>
-            {
-                w.WriteNumber("index", 0);
-                w.WriteStartObject("delta");
-                w.WriteString("type", "input_json_delta");
-                w.WriteString("partial_json", json);
-                w.WriteEndObject();
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        else
+        var index = 0;
+        if (reply.StructuredOutputJson is null && (reply.ToolCalls.Count == 0 || reply.TextDeltas.Count > 0))
         {
             await WriteEventAsync(response, "content_block_start", w =>
             {
@@ -220,13 +199,43 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
                     w.WriteEndObject();
                 }, cancellationToken).ConfigureAwait(false);
             }
+
+            await WriteEventAsync(response, "content_block_stop", w => w.WriteNumber("index", 0), cancellationToken).ConfigureAwait(false);
+            index++;
         }
 
-        await WriteEventAsync(response, "content_block_stop", w => w.WriteNumber("index", 0), cancellationToken).ConfigureAwait(false);
+        IEnumerable<(string Id, string Name, string InputJson)> toolBlocks = reply.StructuredOutputJson is { } json
+            ? [("toolu_scripted", "StructuredOutput", json)]
+            : reply.ToolCalls;
+        foreach (var (id, name, input) in toolBlocks)
+        {
+            var blockIndex = index++;
+            await WriteEventAsync(response, "content_block_start", w =>
+            {
+                w.WriteNumber("index", blockIndex);
+                w.WriteStartObject("content_block");
+                w.WriteString("type", "tool_use");
+                w.WriteString("id", id);
+                w.WriteString("name", name);
+                w.WriteStartObject("input");
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }, cancellationToken).ConfigureAwait(false);
+            await WriteEventAsync(response, "content_block_delta", w =>
+            {
+                w.WriteNumber("index", blockIndex);
+                w.WriteStartObject("delta");
+                w.WriteString("type", "input_json_delta");
+                w.WriteString("partial_json", input);
+                w.WriteEndObject();
+            }, cancellationToken).ConfigureAwait(false);
+            await WriteEventAsync(response, "content_block_stop", w => w.WriteNumber("index", blockIndex), cancellationToken).ConfigureAwait(false);
+        }
+
         await WriteEventAsync(response, "message_delta", w =>
         {
             w.WriteStartObject("delta");
-            w.WriteString("stop_reason", reply.StructuredOutputJson is null ? "end_turn" : "tool_use");
+            w.WriteString("stop_reason", reply.StructuredOutputJson is null && reply.ToolCalls.Count == 0 ? "end_turn" : "tool_use");
             w.WriteNull("stop_sequence");
             w.WriteEndObject();
             w.WriteStartObject("usage");

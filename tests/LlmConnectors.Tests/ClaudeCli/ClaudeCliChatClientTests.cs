@@ -52,7 +52,7 @@ public sealed class ClaudeCliChatClientTests
         Assert.True(capabilities.SupportsImages);
         Assert.True(capabilities.SupportsJsonSchema);
         Assert.False(capabilities.SupportsJsonObject);
-        Assert.False(capabilities.SupportsTools);
+        Assert.True(capabilities.SupportsTools);
     }
 
     [Fact]

@@ -47,12 +47,23 @@ public sealed class StreamJsonInputTests
     }
 
     [Fact]
-    public void SetModel_UsesFlagSettingsWhichCostNoApiCall()
+    public void FlagSettings_Model_UsesFlagSettingsWhichCostNoApiCall()
     {
-        using var json = JsonDocument.Parse(StreamJsonInput.SetModel("model", "opus"));
+        using var json = JsonDocument.Parse(StreamJsonInput.FlagSettings("model", "opus"));
 
         var request = json.RootElement.GetProperty("request");
         Assert.Equal("apply_flag_settings", request.GetProperty("subtype").GetString());
         Assert.Equal("opus", request.GetProperty("settings").GetProperty("model").GetString());
+        Assert.False(request.GetProperty("settings").TryGetProperty("env", out _));
+    }
+
+    [Fact]
+    public void FlagSettings_MaxOutputTokensOnly_SetsTheCliOutputLimitAndLeavesTheModel()
+    {
+        using var json = JsonDocument.Parse(StreamJsonInput.FlagSettings("model", model: null, maxOutputTokens: 77));
+
+        var settings = json.RootElement.GetProperty("request").GetProperty("settings");
+        Assert.False(settings.TryGetProperty("model", out _));
+        Assert.Equal("77", settings.GetProperty("env").GetProperty("CLAUDE_CODE_MAX_OUTPUT_TOKENS").GetString());
     }
 }

@@ -135,7 +135,7 @@ public class ClaudeProxyChatClientTests
         Assert.True(capabilities.SupportsImages);
         Assert.True(capabilities.SupportsJsonSchema);
         Assert.True(capabilities.SupportsJsonObject);
-        Assert.False(capabilities.SupportsTools);
+        Assert.True(capabilities.SupportsTools);
     }
 
     [Fact]
