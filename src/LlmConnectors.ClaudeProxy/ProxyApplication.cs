@@ -42,7 +42,9 @@ internal static class ProxyApplication
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<ClaudeProxyOptions>>((cors, proxy) => cors.AddPolicy(CorsPolicy, policy =>
         {
-            var origins = proxy.Value.CorsAllowedOrigins;
+            // Answers the preflights of the origins in ClaudeProxy:AllowedOrigins and adds their CORS headers; BrowserOriginMiddleware,
+            // ahead of it, has already refused every other page.
+            var origins = proxy.Value.AllowedOrigins;
             if (origins.Contains("*"))
             {
                 policy.AllowAnyOrigin();
@@ -75,6 +77,8 @@ internal static class ProxyApplication
         ArgumentNullException.ThrowIfNull(app);
         app.Use(CatchAllAsync);
         app.UseStatusCodePages(context => WriteStatusCodeErrorAsync(context.HttpContext));
+        app.UseMiddleware<HostAllowListMiddleware>();
+        app.UseMiddleware<BrowserOriginMiddleware>();
         app.UseCors(CorsPolicy);
         app.UseMiddleware<ApiKeyMiddleware>();
 
