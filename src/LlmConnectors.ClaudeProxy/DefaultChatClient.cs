@@ -42,7 +42,8 @@ internal static class DefaultChatClient
 
             if (string.IsNullOrEmpty(cli[nameof(ClaudeCliOptions.WarmPoolSize)]))
             {
-                options.WarmPoolSize = Math.Min(DefaultWarmPoolSize, options.MaxConcurrency);
+                // Without an executable every pool start would fail (and be logged) again at each request: no pool until a restart.
+                options.WarmPoolSize = FindExecutable(options.ExecutablePath) is null ? 0 : Math.Min(DefaultWarmPoolSize, options.MaxConcurrency);
             }
         });
         builder.Services.TryAddSingleton<IReadinessCheck>(sp =>
@@ -66,7 +67,7 @@ internal static class DefaultChatClient
                 // Starting the pool would fail once per process with a stack trace each; one line says it all.
                 ProxyHttpLog.CliMissing(
                     services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DefaultChatClient).FullName!),
-                    $"'{cli.Options.ExecutablePath}' is not an executable file and is not found on PATH; install the CLI or set {CliSectionName}:ExecutablePath to its full path.");
+                    $"'{cli.Options.ExecutablePath}' is not an executable file and is not found on PATH; install the CLI or set {CliSectionName}:ExecutablePath to its full path, then restart the proxy.");
                 return;
             }
 

@@ -113,4 +113,37 @@ public class ClaudeProxyProcessLifecycleTests
         Assert.Contains("ClaudeProxy:ApiKey", output, StringComparison.Ordinal);
         Assert.Contains("0.0.0.0", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Startup_PortInUse_ExitsWithCode2AndOneLine()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var (exitCode, output) = await ProxyProcess.RunExpectingFailureAsync(new Dictionary<string, string>(), "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(2, exitCode);
+        AssertOneLineProblem(output, "already in use");
+        Assert.Contains("--urls", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_IPv4MappedAddress_ExitsWithCode2AndOneLine()
+    {
+        var (exitCode, output) = await ProxyProcess.RunExpectingFailureAsync(new Dictionary<string, string>(), "--urls", "http://[::ffff:127.0.0.1]:3010");
+
+        Assert.Equal(2, exitCode);
+        AssertOneLineProblem(output, "::ffff:");
+        Assert.Contains("http://127.0.0.1:3010", output, StringComparison.Ordinal);
+    }
+
+    private static void AssertOneLineProblem(string output, string expected)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.DoesNotContain(lines, l => l.StartsWith("at ", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.Single(lines, l => l.Contains(expected, StringComparison.Ordinal));
+        Assert.True(lines.Length <= 2, "Expected one line per problem (after a heading at most); the proxy printed:\n" + output);
+    }
 }
