@@ -35,6 +35,7 @@ internal static class ProxyApplication
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = proxy.Value.MaxRequestBodyBytes;
+            RequestHeaderLimitsMiddleware.ApplyKestrelBackstop(kestrel.Limits);
         });
         // Read without validating: HostOptions is resolved while the host is built, and validation belongs to start-up.
         services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
@@ -76,6 +77,7 @@ internal static class ProxyApplication
     {
         ArgumentNullException.ThrowIfNull(app);
         app.Use(CatchAllAsync);
+        app.UseMiddleware<RequestHeaderLimitsMiddleware>();
         app.UseStatusCodePages(context => WriteStatusCodeErrorAsync(context.HttpContext));
         app.UseMiddleware<HostAllowListMiddleware>();
         app.UseMiddleware<BrowserOriginMiddleware>();

@@ -20,4 +20,7 @@ internal static partial class ProxyHttpLog
 
     [LoggerMessage(24, LogLevel.Warning, "The Claude CLI cannot be started, so the warm pool stays empty and chat requests get 502 until it is fixed: {Problem}")]
     public static partial void CliMissing(ILogger logger, string problem);
+
+    [LoggerMessage(25, LogLevel.Warning, "Request {RequestId} rejected: {Code} (its request line or headers pass the proxy's limits); answering {Status}")]
+    public static partial void HeaderLimitExceeded(ILogger logger, string requestId, string code, int status);
 }

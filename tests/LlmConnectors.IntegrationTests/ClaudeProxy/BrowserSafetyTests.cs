@@ -18,7 +18,7 @@ public class BrowserSafetyTests
         return (response.StatusCode, text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default, response);
     }
 
-    private static HttpRequestMessage Chat(string? contentType = "application/json", string body = SimpleRequest)
+    private static HttpRequestMessage Chat(string? contentType = "application/json", string body = SimpleRequest, string path = "/v1/chat/completions")
     {
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
         if (contentType is not null)
@@ -26,7 +26,7 @@ public class BrowserSafetyTests
             content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         }
 
-        return new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = content };
+        return new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
     }
 
     [Theory]
@@ -207,22 +207,89 @@ public class BrowserSafetyTests
         Assert.Equal(HttpStatusCode.OK, status);
     }
 
-    [Fact]
-    public async Task KestrelLimits_HeadersOverLimit_AreAnsweredBeforeTheProxySeesTheRequest()
+    [Theory]
+    [InlineData("header-size", HttpStatusCode.RequestHeaderFieldsTooLarge, "headers_too_large")]
+    [InlineData("header-count", HttpStatusCode.RequestHeaderFieldsTooLarge, "too_many_headers")]
+    [InlineData("request-line", HttpStatusCode.RequestUriTooLong, "request_line_too_long")]
+    public async Task HeaderLimits_OverProxyLimit_AnswerOpenAiErrorAndCloseTheConnection(string overLimit, HttpStatusCode expectedStatus, string expectedCode)
     {
-        // Evidence for the README: Kestrel answers requests it cannot parse or whose request line or headers pass its limits itself,
-        // before any middleware runs, with an empty body (not customizable: aspnet/KestrelHttpServer#2947). The proxy keeps Kestrel's
-        // limits (32 KiB of headers), which no legitimate OpenAI client comes near.
+        // The proxy's limits are Kestrel's defaults (32 KiB of headers, 100 headers, 8 KiB request line); Kestrel, whose own answer
+        // has an empty body (aspnet/KestrelHttpServer#2947), only enforces 4 times as much.
+        await using var factory = new ProxyFactory();
+        using var client = factory.CreateClient();
+        using var request = Chat(path: overLimit == "request-line" ? "/v1/chat/completions?padding=" + new string('a', 10 * 1024) : "/v1/chat/completions");
+        if (overLimit == "header-size")
+        {
+            request.Headers.Add("x-padding", new string('a', 40 * 1024));
+        }
+        else if (overLimit == "header-count")
+        {
+            for (var i = 0; i < 101; i++)
+            {
+                request.Headers.Add($"x-header-{i}", "a");
+            }
+        }
+
+        var (status, body, response) = await SendAsync(client, request);
+
+        Assert.Equal(expectedStatus, status);
+        AssertError(body, expectedCode, expectedType: "invalid_request_error");
+        Assert.True(response.Headers.ConnectionClose);
+        Assert.Equal(0, factory.Client.Calls);
+    }
+
+    [Fact]
+    public async Task HeaderLimits_JustUnderProxyLimit_AreServed()
+    {
         await using var factory = new ProxyFactory();
         using var client = factory.CreateClient();
         using var request = Chat();
-        request.Headers.Add("x-padding", new string('a', 40 * 1024));
+        request.Headers.Add("x-padding", new string('a', 30 * 1024));
+        for (var i = 0; i < 90; i++)
+        {
+            request.Headers.Add($"x-header-{i}", "a");
+        }
+
+        var (status, _, _) = await SendAsync(client, request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task HeaderLimits_OverKestrelBackstop_GetKestrelsEmptyAnswerBeforeTheProxySeesTheRequest()
+    {
+        // Evidence for the README: headers over 4 times the proxy's limit (128 KiB) are refused by Kestrel itself, before any
+        // middleware runs, with an empty body.
+        await using var factory = new ProxyFactory();
+        using var client = factory.CreateClient();
+        using var request = Chat();
+        request.Headers.Add("x-padding", new string('a', 130 * 1024));
 
         var response = await client.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync(Ct));
         Assert.Equal(0, factory.Client.Calls);
+    }
+
+    [Fact]
+    public async Task MalformedHttp_IsAnsweredByKestrelWithAnEmpty400BeforeTheProxySeesTheRequest()
+    {
+        // Evidence for the README: a header line without a colon is not HTTP; Kestrel refuses it before any of the proxy's code runs.
+        await using var factory = new ProxyFactory();
+        using var client = factory.CreateClient();
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(client.BaseAddress!.Host, client.BaseAddress.Port, Ct);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /health HTTP/1.1\r\nHost: localhost\r\nnot a header line\r\n\r\n"), Ct);
+
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var answer = await reader.ReadToEndAsync(Ct);
+
+        Assert.StartsWith("HTTP/1.1 400 Bad Request\r\n", answer, StringComparison.Ordinal);
+        Assert.Contains("Content-Length: 0\r\n", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("\r\n\r\n", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("x-request-id", answer, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
