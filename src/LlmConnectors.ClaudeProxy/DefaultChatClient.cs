@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlmConnectors.ClaudeProxy.Configuration;
 using LlmConnectors.ClaudeProxy.Health;
+using LlmConnectors.ClaudeProxy.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -46,14 +47,15 @@ internal static class DefaultChatClient
 
             if (string.IsNullOrEmpty(cli[nameof(ClaudeCliOptions.WarmPoolSize)]))
             {
-                options.WarmPoolSize = Math.Min(DefaultWarmPoolSize, options.MaxConcurrency);
+                // Without an executable every pool start would fail (and be logged) again at each request: no pool until a restart.
+                options.WarmPoolSize = FindExecutable(options.ExecutablePath) is null ? 0 : Math.Min(DefaultWarmPoolSize, options.MaxConcurrency);
             }
         });
         builder.Services.TryAddSingleton<IReadinessCheck>(sp =>
         {
             var client = sp.GetRequiredService<IChatClient>();
             return client.GetService<ClaudeCliChatClient>() is { } cliClient
-                ? new ClaudeCliReadinessCheck(cliClient)
+                ? new ClaudeCliReadinessCheck(cliClient, sp.GetRequiredService<ILogger<ClaudeCliReadinessCheck>>())
                 : new ChatClientReadinessCheck(client);
         });
     }
@@ -65,6 +67,15 @@ internal static class DefaultChatClient
         ArgumentNullException.ThrowIfNull(services);
         if (services.GetRequiredService<IChatClient>().GetService<ClaudeCliChatClient>() is { } cli)
         {
+            if (FindExecutable(cli.Options.ExecutablePath) is null)
+            {
+                // Starting the pool would fail once per process with a stack trace each; one line says it all.
+                ProxyHttpLog.CliMissing(
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DefaultChatClient).FullName!),
+                    $"'{cli.Options.ExecutablePath}' is not an executable file and is not found on PATH; install the CLI or set {CliSectionName}:ExecutablePath to its full path, then restart the proxy.");
+                return;
+            }
+
             var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             _ = Task.Run(
                 async () =>
@@ -80,5 +91,29 @@ internal static class DefaultChatClient
                 },
                 stopping);
         }
+    }
+
+    /// <summary>Finds an executable as the operating system would start it: a path, or a name looked up on <c>PATH</c>.</summary>
+    private static string? FindExecutable(string name)
+    {
+        if (name.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || name.Contains(Path.AltDirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return File.Exists(name) ? name : null;
+        }
+
+        var extensions = OperatingSystem.IsWindows() ? (Environment.GetEnvironmentVariable("PATHEXT") ?? ".EXE;.CMD").Split(';').Prepend(string.Empty) : [string.Empty];
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var extension in extensions)
+            {
+                var candidate = Path.Join(directory, name + extension);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
     }
 }

@@ -1,7 +1,14 @@
+using System.Net.Sockets;
 using LlmConnectors.ClaudeProxy;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// A failed start is reported below in one line per problem; the host's own "Hosting failed to start" error, with its stack trace,
+// would only repeat it. Once started, the host's errors are logged as usual.
+var started = false;
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started || level < LogLevel.Error));
 ProxyApplication.ConfigureServices(builder);
 
 WebApplication app;
@@ -10,6 +17,7 @@ try
     app = builder.Build();
     ProxyApplication.Configure(app);
     await app.StartAsync();
+    started = true;
 }
 catch (OptionsValidationException e)
 {
@@ -19,6 +27,19 @@ catch (OptionsValidationException e)
         await Console.Error.WriteLineAsync("  - " + failure);
     }
 
+    return 2;
+}
+catch (IOException e) when (e.InnerException is AddressInUseException || e.GetBaseException() is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+{
+    await Console.Error.WriteLineAsync(
+        $"The Claude proxy did not start: {e.Message.TrimEnd('.')}. Stop the program that listens there, or choose another address with --urls (for example --urls http://127.0.0.1:3011).");
+    return 2;
+}
+catch (Exception e) when (e is IOException or SocketException)
+{
+    await Console.Error.WriteLineAsync(
+        $"The Claude proxy did not start: it cannot listen on {string.Join(", ", LlmConnectors.ClaudeProxy.Configuration.ClaudeProxyOptionsValidator.GetListenUrls(builder.Configuration))} ({e.GetBaseException().Message}). " +
+        "Check --urls (or ASPNETCORE_URLS, Kestrel:Endpoints): an address of this machine, such as http://127.0.0.1:3010.");
     return 2;
 }
 

@@ -40,6 +40,7 @@ internal static class ProxyApplication
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = proxy.Value.MaxRequestBodyBytes;
+            RequestHeaderLimitsMiddleware.ApplyKestrelBackstop(kestrel.Limits);
         });
         // Read without validating: HostOptions is resolved while the host is built, and validation belongs to start-up.
         services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
@@ -47,7 +48,9 @@ internal static class ProxyApplication
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<ClaudeProxyOptions>>((cors, proxy) => cors.AddPolicy(CorsPolicy, policy =>
         {
-            var origins = proxy.Value.CorsAllowedOrigins;
+            // Answers the preflights of the origins in ClaudeProxy:AllowedOrigins and adds their CORS headers; BrowserOriginMiddleware,
+            // ahead of it, has already refused every other page.
+            var origins = proxy.Value.AllowedOrigins;
             if (origins.Contains("*"))
             {
                 policy.AllowAnyOrigin();
@@ -100,7 +103,10 @@ internal static class ProxyApplication
     {
         ArgumentNullException.ThrowIfNull(app);
         app.Use(CatchAllAsync);
+        app.UseMiddleware<RequestHeaderLimitsMiddleware>();
         app.UseStatusCodePages(context => WriteStatusCodeErrorAsync(context.HttpContext));
+        app.UseMiddleware<HostAllowListMiddleware>();
+        app.UseMiddleware<BrowserOriginMiddleware>();
         app.UseCors(CorsPolicy);
         app.UseMiddleware<ApiKeyMiddleware>();
 

@@ -44,7 +44,10 @@ internal sealed class ClaudeProxyOptions
     /// <summary>Gets or sets how many requests may wait for a free slot; beyond that the proxy answers 429 with <c>Retry-After</c>. Default: 64.</summary>
     public int QueueLimit { get; set; } = 64;
 
-    /// <summary>Gets or sets the <c>Retry-After</c> sent with a 429 when the queue is full. Default: 1 second.</summary>
+    /// <summary>
+    /// Gets or sets the smallest <c>Retry-After</c> sent with a 429 when the queue is full. The proxy sends more when its recent
+    /// requests say a slot takes longer to free (their average duration divided by <see cref="MaxConcurrentRequests"/>). Default: 1 second.
+    /// </summary>
     public TimeSpan QueueFullRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets how long one request may take, queueing included, before the proxy answers 504 and cancels the CLI. Default: 5 minutes.</summary>
@@ -62,6 +65,18 @@ internal sealed class ClaudeProxyOptions
     /// <summary>Gets or sets how long one remote image download may take. Default: 20 seconds.</summary>
     public TimeSpan RemoteImageTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Gets or sets the origins browsers may call the proxy from (CORS). Default: none, and then no CORS headers are sent.</summary>
-    public string[] CorsAllowedOrigins { get; set; } = [];
+    /// <summary>
+    /// Gets or sets the host names the proxy answers to (the <c>Host</c> header, port ignored), as ASP.NET Core's host filtering
+    /// matches them: <c>proxy.example.com</c>, <c>*.example.com</c>, or <c>*</c> for any. Other names get 400 <c>host_not_allowed</c>,
+    /// which defeats DNS rebinding (a web page whose own name resolves to 127.0.0.1). Default: none configured, which means the
+    /// loopback names <c>localhost</c>, <c>127.0.0.1</c> and <c>[::1]</c>; listening on another address requires this setting.
+    /// </summary>
+    public string[] AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Gets or sets the origins web pages may call the proxy from (CORS), such as <c>https://app.example.com</c>, or <c>*</c>.
+    /// Default: none: every browser request from a web page (an <c>Origin</c> header, or <c>Sec-Fetch-Site</c> <c>cross-site</c> or
+    /// <c>same-site</c>) gets 403 <c>origin_not_allowed</c>, and no CORS headers are sent.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
 }

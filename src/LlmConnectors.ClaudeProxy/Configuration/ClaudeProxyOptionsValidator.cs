@@ -16,6 +16,8 @@ internal sealed class ClaudeProxyOptionsValidator(IConfiguration configuration) 
         var errors = new List<string>();
         const string P = ClaudeProxyOptions.SectionName;
 
+        var listenUrls = GetListenUrls(configuration);
+        var exposed = listenUrls.Where(url => !IsLoopback(url)).ToList();
         if (options.ApiKey is { } key)
         {
             if (key.Length < MinimumApiKeyLength || key.Any(char.IsWhiteSpace))
@@ -23,15 +25,39 @@ internal sealed class ClaudeProxyOptionsValidator(IConfiguration configuration) 
                 errors.Add($"{P}:ApiKey must be at least {MinimumApiKeyLength} characters long and contain no white space; generate one with `openssl rand -hex 32`.");
             }
         }
-        else
+        else if (exposed.Count > 0)
         {
-            var exposed = GetListenUrls(configuration).Where(url => !IsLoopback(url)).ToList();
-            if (exposed.Count > 0)
+            errors.Add(
+                $"The proxy is configured to listen on {string.Join(", ", exposed)}, which is not a loopback address, but {P}:ApiKey is not set. " +
+                $"Set {P}:ApiKey (environment variable {P}__ApiKey) to a secret of at least {MinimumApiKeyLength} characters, or listen on {ClaudeProxyOptions.DefaultUrl} only.");
+        }
+
+        if (exposed.Count > 0 && options.AllowedHosts.Length == 0)
+        {
+            errors.Add(
+                $"The proxy is configured to listen on {string.Join(", ", exposed)}, but {P}:AllowedHosts is not set, so it would answer only to the names localhost, 127.0.0.1 and [::1]. " +
+                $"Set {P}:AllowedHosts (environment variables {P}__AllowedHosts__0, __1, ...) to the host names clients use, such as proxy.example.com, or to * to accept any name (the API key still protects the proxy).");
+        }
+
+        foreach (var url in listenUrls)
+        {
+            if (IsIPv4MappedAddress(url))
             {
-                errors.Add(
-                    $"The proxy is configured to listen on {string.Join(", ", exposed)}, which is not a loopback address, but {P}:ApiKey is not set. " +
-                    $"Set {P}:ApiKey (environment variable {P}__ApiKey) to a secret of at least {MinimumApiKeyLength} characters, or listen on {ClaudeProxyOptions.DefaultUrl} only.");
+                errors.Add($"The listen address {url} is an IPv4 address written as IPv6 (::ffff:), which the server cannot bind; write it as IPv4, for example {ClaudeProxyOptions.DefaultUrl}.");
             }
+        }
+
+        foreach (var host in options.AllowedHosts)
+        {
+            if (!IsHostPattern(host))
+            {
+                errors.Add($"{P}:AllowedHosts contains '{host}'; each entry must be a host name without scheme or port, such as proxy.example.com, *.example.com, 127.0.0.1, [::1], or *.");
+            }
+        }
+
+        if (configuration.GetSection($"{P}:CorsAllowedOrigins").Exists())
+        {
+            errors.Add($"{P}:CorsAllowedOrigins was renamed {P}:AllowedOrigins; rename the setting (environment variables {P}__AllowedOrigins__0, __1, ...).");
         }
 
         if (options.MaxRequestBodyBytes is < 1024 or > 1024L * 1024 * 1024)
@@ -82,11 +108,11 @@ internal sealed class ClaudeProxyOptionsValidator(IConfiguration configuration) 
             errors.Add($"{P}:MaxRemoteImageBytes is {options.MaxRemoteImageBytes}; it must be at least 1.");
         }
 
-        foreach (var origin in options.CorsAllowedOrigins)
+        foreach (var origin in options.AllowedOrigins)
         {
-            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/"))
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/" && !origin.EndsWith('/')))
             {
-                errors.Add($"{P}:CorsAllowedOrigins contains '{origin}'; each entry must be an origin such as https://app.example.com (scheme, host, optional port, no path) or *.");
+                errors.Add($"{P}:AllowedOrigins contains '{origin}'; each entry must be an origin such as https://app.example.com (scheme, host, optional port, no path or trailing slash) or *.");
             }
         }
 
@@ -149,6 +175,41 @@ internal sealed class ClaudeProxyOptionsValidator(IConfiguration configuration) 
         var host = address.Host.Trim('[', ']');
         return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ||
             (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+    }
+
+    /// <summary>Tells whether a listen address is an IPv4-mapped IPv6 address such as <c>[::ffff:127.0.0.1]</c>.</summary>
+    private static bool IsIPv4MappedAddress(string url)
+    {
+        try
+        {
+            return IPAddress.TryParse(BindingAddress.Parse(url).Host.Trim('[', ']'), out var ip) && ip.IsIPv4MappedToIPv6;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Tells whether an <c>AllowedHosts</c> entry is a host pattern as <see cref="HostString.MatchesAny"/> reads it.</summary>
+    private static bool IsHostPattern(string host)
+    {
+        if (host == "*")
+        {
+            return true;
+        }
+
+        if (string.IsNullOrWhiteSpace(host) || host.Contains("://", StringComparison.Ordinal) || host.Contains('/'))
+        {
+            return false;
+        }
+
+        if (host.StartsWith('['))
+        {
+            return host.EndsWith(']') && IPAddress.TryParse(host[1..^1], out _);
+        }
+
+        var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
+        return Uri.CheckHostName(name) is UriHostNameType.Dns or UriHostNameType.IPv4;
     }
 
     private static void CheckPositive(List<string> errors, string setting, TimeSpan value)

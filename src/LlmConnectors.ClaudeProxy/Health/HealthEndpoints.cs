@@ -1,9 +1,13 @@
 using System.Text.Json;
+using LlmConnectors.ClaudeProxy.Http;
 
 namespace LlmConnectors.ClaudeProxy.Health;
 
-/// <summary><c>GET /health</c> (liveness) and <c>GET /health/ready</c> (readiness, cached briefly so that probes never pile up CLI runs).</summary>
-internal sealed class HealthEndpoints(IReadinessCheck check, TimeProvider timeProvider) : IDisposable
+/// <summary>
+/// <c>GET /health</c> (liveness) and <c>GET /health/ready</c> (readiness, cached briefly so that probes never pile up CLI runs; the
+/// request counts, <c>active_requests</c> and <c>queued_requests</c>, are read live from the proxy's own queue).
+/// </summary>
+internal sealed class HealthEndpoints(IReadinessCheck check, RequestGate gate, TimeProvider timeProvider) : IDisposable
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _lock = new(1, 1);
@@ -37,7 +41,12 @@ internal sealed class HealthEndpoints(IReadinessCheck check, TimeProvider timePr
         }
 
         writer.WriteStartObject("checks");
-        foreach (var (name, value) in report.Checks)
+        var checks = new Dictionary<string, object?>(report.Checks)
+        {
+            ["active_requests"] = gate.ActiveCount,
+            ["queued_requests"] = gate.QueuedCount,
+        };
+        foreach (var (name, value) in checks)
         {
             switch (value)
             {

@@ -28,6 +28,12 @@ internal sealed class ChatCompletionsHandler(
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
 
+    /// <summary>The <c>Retry-After</c> of a request refused because the proxy is shutting down: about the time a restart takes.</summary>
+    private static readonly TimeSpan ShuttingDownRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest failure reason logged on one line.</summary>
+    private const int MaxLoggedReasonLength = 500;
+
     private readonly ClaudeProxyOptions _options = options.Value;
 
     /// <summary>Handles one request.</summary>
@@ -68,6 +74,7 @@ internal sealed class ChatCompletionsHandler(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(_options.RequestTimeout);
         var outcome = new Outcome(request.RequestedModel);
+        long? servingSince = null;
         try
         {
             using var lease = await gate.AcquireAsync(timeout.Token);
@@ -78,10 +85,12 @@ internal sealed class ChatCompletionsHandler(
                     HttpStatusCode.TooManyRequests,
                     $"The proxy is serving {_options.MaxConcurrentRequests} requests and {_options.QueueLimit} more are waiting; retry after the Retry-After delay.",
                     "rate_limit_error",
-                    Code: "queue_full") { RetryAfter = _options.QueueFullRetryAfter });
+                    Code: "queue_full") { RetryAfter = gate.QueueFullRetryAfter });
                 await outcome.Error!.WriteResponseAsync(context);
                 return;
             }
+
+            servingSince = Stopwatch.GetTimestamp();
 
             if (request.Stream)
             {
@@ -103,6 +112,17 @@ internal sealed class ChatCompletionsHandler(
             outcome.Disconnected();
             ProxyLog.ClientDisconnected(logger, requestId);
         }
+        catch (OperationCanceledException) when (servingSince is null && gate.IsStopping && !timeout.IsCancellationRequested)
+        {
+            // Still queued when shutdown began: answer now rather than after the shutdown timeout with a reset connection.
+            ProxyHttpLog.ShuttingDown(logger, requestId);
+            outcome.Fail(new ProxyError(
+                HttpStatusCode.ServiceUnavailable,
+                "The proxy is shutting down and did not start this request; retry after the Retry-After delay.",
+                "api_error",
+                Code: "shutting_down") { RetryAfter = ShuttingDownRetryAfter, CloseConnection = true });
+            await outcome.Error!.WriteResponseAsync(context);
+        }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             outcome.Fail(new ProxyError(HttpStatusCode.GatewayTimeout, $"The model did not answer within {_options.RequestTimeout} (ClaudeProxy:RequestTimeout); the request was cancelled.", "api_error", Code: "timeout"));
@@ -111,12 +131,17 @@ internal sealed class ChatCompletionsHandler(
         catch (Exception e)
         {
             var error = ExceptionMapper.Map(e, requestId, _options.QueueFullRetryAfter);
-            ProxyLog.BackendFailed(logger, e, requestId, (int)error.Status, error.Code);
+            LogBackendFailure(e, requestId, error);
             outcome.Fail(error);
             await WriteFailureAsync(context, error);
         }
         finally
         {
+            if (servingSince is { } since)
+            {
+                gate.RecordDuration(Stopwatch.GetElapsedTime(since));
+            }
+
             var elapsed = Stopwatch.GetElapsedTime(started);
             telemetry.RecordOutcome(outcome.ErrorType, outcome.IsDisconnected);
             ProxyLog.ChatCompleted(
@@ -130,7 +155,31 @@ internal sealed class ChatCompletionsHandler(
                 outcome.Usage?.InputTokenCount,
                 outcome.Usage?.OutputTokenCount,
                 outcome.Cost,
-                request.User);
+                ClientText.Quote(request.User));
+        }
+    }
+
+    /// <summary>
+    /// Logs a failure of the chat client: a failure of a known kind (the CLI is missing, the upstream is busy or refused the request,
+    /// a timeout) as one Warning line; anything unexpected as an Error with its stack trace.
+    /// </summary>
+    private void LogBackendFailure(Exception e, string requestId, ProxyError error)
+    {
+        var reason = e switch
+        {
+            LlmConnectorException { Kind: LlmErrorKind.NotInstalled } =>
+                "the Claude CLI cannot be started; install it or set ClaudeProxy:Cli:ExecutablePath to its full path (GET /health/ready reports it)",
+            LlmConnectorException { Kind: not (LlmErrorKind.Unknown or LlmErrorKind.ProtocolError or LlmErrorKind.ProcessFailed) } or TimeoutException =>
+                ClientText.Quote(e.Message, MaxLoggedReasonLength),
+            _ => null,
+        };
+        if (reason is null)
+        {
+            ProxyLog.BackendFailed(logger, e, requestId, (int)error.Status, error.Code);
+        }
+        else
+        {
+            ProxyHttpLog.BackendFailedExpected(logger, requestId, reason, (int)error.Status, error.Code);
         }
     }
 
@@ -268,7 +317,7 @@ internal sealed class ChatCompletionsHandler(
             {
                 // After the first chunk the status is sent: the error travels as the last event, then the stream closes.
                 var error = ExceptionMapper.Map(e, context.TraceIdentifier, _options.QueueFullRetryAfter);
-                ProxyLog.BackendFailed(logger, e, context.TraceIdentifier, (int)error.Status, error.Code);
+                LogBackendFailure(e, context.TraceIdentifier, error);
                 outcome.Fail(error);
                 await WriteFailureAsync(context, error);
                 return;

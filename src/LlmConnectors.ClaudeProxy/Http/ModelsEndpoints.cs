@@ -28,7 +28,7 @@ internal static class ModelsEndpoints
         var match = catalog.ModelIds.FirstOrDefault(m => string.Equals(m, id, StringComparison.OrdinalIgnoreCase));
         if (match is null)
         {
-            return new ProxyError(HttpStatusCode.NotFound, $"The model '{id}' does not exist on this proxy.", "invalid_request_error", "model", "model_not_found").WriteResponseAsync(context);
+            return new ProxyError(HttpStatusCode.NotFound, $"The model '{ClientText.Quote(id)}' does not exist on this proxy. GET /v1/models lists the models it serves.", "invalid_request_error", "model", "model_not_found").WriteResponseAsync(context);
         }
 
         var body = new ModelsResponse { Object = "list", Data = [ToEntry(match)] }.Data![0];

@@ -14,6 +14,9 @@ internal sealed record ProxyError(HttpStatusCode Status, string Message, string 
     /// <summary>Gets how long the client should wait before retrying (sent as <c>Retry-After</c>).</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Gets a value indicating whether the connection is closed after the answer (<c>Connection: close</c>).</summary>
+    public bool CloseConnection { get; init; }
+
     /// <summary>Creates a 400 <c>invalid_request_error</c>.</summary>
     public static ProxyError BadRequest(string message, string? param = null, string? code = null) =>
         new(HttpStatusCode.BadRequest, message, "invalid_request_error", param, code);
@@ -65,6 +68,11 @@ internal sealed record ProxyError(HttpStatusCode Status, string Message, string 
         if (RetryAfter is { } retryAfter)
         {
             response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (CloseConnection)
+        {
+            response.Headers.Connection = "close";
         }
 
         if (Status == HttpStatusCode.Unauthorized)

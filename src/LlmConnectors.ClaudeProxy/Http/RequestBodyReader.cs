@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using LlmConnectors.OpenAICompatible;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
 
 namespace LlmConnectors.ClaudeProxy.Http;
 
@@ -24,6 +25,11 @@ internal static class RequestBodyReader
     /// <returns>The parsed request, or the error to answer with.</returns>
     public static async Task<(ChatCompletionRequest? Request, ProxyError? Error)> ReadAsync(HttpContext context, long maxBytes)
     {
+        if (CheckContentType(context.Request.ContentType) is { } wrongType)
+        {
+            return (null, wrongType);
+        }
+
         // Kestrel's own limit would cut the connection with a bare 413; this reader enforces the limit itself and, for a body up to
         // DrainFactor times the limit, reads the rest before answering, so that the client gets the JSON 413 instead of a reset.
         var drainLimit = Math.Max(maxBytes * DrainFactor, MinimumDrainBytes);
@@ -40,11 +46,6 @@ internal static class RequestBodyReader
             }
 
             return (null, TooLarge(maxBytes));
-        }
-
-        if (context.Request.ContentType is { } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, new ProxyError(HttpStatusCode.UnsupportedMediaType, $"The request body must be JSON (Content-Type: application/json), not '{contentType}'.", "invalid_request_error"));
         }
 
         var buffer = new ArrayBufferWriter<byte>(context.Request.ContentLength is { } length and > 0 ? (int)length : 16 * 1024);
@@ -102,6 +103,37 @@ internal static class RequestBodyReader
             return (null, FromJsonException(e));
         }
     }
+
+    /// <summary>
+    /// Requires <c>Content-Type: application/json</c>, exactly that media type, with parameters allowed (a <c>charset</c> must be UTF-8).
+    /// A web page can send <c>text/plain</c>, form types, or no type at all across origins without a CORS preflight; requiring the
+    /// JSON type makes every browser request from another origin a preflighted one, which the proxy refuses.
+    /// </summary>
+    /// <param name="contentType">The request's <c>Content-Type</c> header.</param>
+    /// <returns>The 415 error to answer with, or <see langword="null"/> when the type is right.</returns>
+    public static ProxyError? CheckContentType(string? contentType)
+    {
+        const string Expected = "Send the body as JSON with the header 'Content-Type: application/json'.";
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return UnsupportedMediaType($"The request has no Content-Type. {Expected}");
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed) || !string.Equals(parsed.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return UnsupportedMediaType($"The request's Content-Type is '{ClientText.Quote(contentType)}', not application/json. {Expected}");
+        }
+
+        if (parsed.Charset is { HasValue: true } charset && !string.Equals(charset.Value.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return UnsupportedMediaType($"The request's charset is '{ClientText.Quote(charset.Value)}'; this proxy reads UTF-8 only. Encode the body as UTF-8 and send 'Content-Type: application/json' (optionally '; charset=utf-8').");
+        }
+
+        return null;
+    }
+
+    private static ProxyError UnsupportedMediaType(string message) =>
+        new(HttpStatusCode.UnsupportedMediaType, message, "invalid_request_error", Code: "unsupported_media_type");
 
     /// <summary>Reads and discards the rest of a body that is too large, up to a bound; beyond it the connection is closed.</summary>
     private static async Task DrainAsync(HttpContext context, long maxBytes)

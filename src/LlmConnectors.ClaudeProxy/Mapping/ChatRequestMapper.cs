@@ -14,6 +14,11 @@ namespace LlmConnectors.ClaudeProxy.Mapping;
 /// </summary>
 internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher imageFetcher, IOptions<ClaudeProxyOptions> options)
 {
+    /// <summary>The image types Claude models read.</summary>
+    private static readonly string[] SupportedImageTypes = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+    private const string PdfMediaType = "application/pdf";
+
     private readonly ClaudeProxyOptions _options = options.Value;
 
     /// <summary>Maps a request.</summary>
@@ -33,7 +38,7 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
         {
             return Fail(new ProxyError(
                 HttpStatusCode.NotFound,
-                $"The model '{request.Model}' does not exist on this proxy. Use one of: {string.Join(", ", models.ModelIds)} (GET /v1/models lists them).",
+                $"The model '{ClientText.Quote(request.Model)}' does not exist on this proxy. Use one of: {string.Join(", ", models.ModelIds)} (GET /v1/models lists them).",
                 "invalid_request_error",
                 "model",
                 "model_not_found"));
@@ -112,7 +117,7 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
                     chatOptions.ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, format.JsonSchema.Name, format.JsonSchema.Description);
                     break;
                 default:
-                    return Fail(ProxyError.BadRequest($"'response_format.type' is '{format.Type}'; it must be 'text', 'json_object' or 'json_schema'.", "response_format.type", "invalid_value"));
+                    return Fail(ProxyError.BadRequest($"'response_format.type' is '{ClientText.Quote(format.Type)}'; it must be 'text', 'json_object' or 'json_schema'.", "response_format.type", "invalid_value"));
             }
         }
 
@@ -250,12 +255,21 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
             case null:
                 return (null, ProxyError.BadRequest($"Missing required parameter: '{at}.role'.", $"{at}.role", "missing_required_parameter"));
             default:
-                return (null, ProxyError.BadRequest($"'{at}.role' is '{wire.Role}'; it must be 'system', 'developer', 'user' or 'assistant'.", $"{at}.role", "invalid_value"));
+                return (null, ProxyError.BadRequest($"'{at}.role' is '{ClientText.Quote(wire.Role)}'; it must be 'system', 'developer', 'user' or 'assistant'.", $"{at}.role", "invalid_value"));
         }
 
         var contents = new List<AIContent>();
         if (wire.Content?.Text is { } text)
         {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                // The model's API refuses empty text; answering here names the field instead of failing upstream with a 502.
+                return (null, ProxyError.BadRequest(
+                    $"'{at}.content' is {(text.Length == 0 ? "an empty string" : "white space only")}; a {wire.Role} message needs text. Send the text, or leave the message out.",
+                    $"{at}.content",
+                    "invalid_value"));
+            }
+
             contents.Add(new TextContent(text));
         }
         else if (wire.Content?.Parts is { } parts)
@@ -285,9 +299,10 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
             }
         }
 
-        if (contents.Count == 0 && role != ChatRole.Assistant)
+        if (contents.Count == 0)
         {
-            return (null, ProxyError.BadRequest($"'{at}.content' is missing or empty; a {wire.Role} message needs content.", $"{at}.content", "missing_required_parameter"));
+            // Nothing may be dropped silently: a message with no content would vanish on its way to the model.
+            return (null, ProxyError.BadRequest($"'{at}.content' is missing or empty; a {wire.Role} message needs content. Send its text, or leave the message out.", $"{at}.content", "missing_required_parameter"));
         }
 
         return (new ChatMessage(role, contents) { AuthorName = wire.Name }, null);
@@ -298,8 +313,13 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
         switch (part.Type)
         {
             case "text":
-                return part.Text is null
-                    ? (null, ProxyError.BadRequest($"'{at}.text' is missing.", $"{at}.text", "missing_required_parameter"))
+                if (part.Text is null)
+                {
+                    return (null, ProxyError.BadRequest($"'{at}.text' is missing.", $"{at}.text", "missing_required_parameter"));
+                }
+
+                return string.IsNullOrWhiteSpace(part.Text)
+                    ? (null, ProxyError.BadRequest($"'{at}.text' is {(part.Text.Length == 0 ? "an empty string" : "white space only")}; the model's API refuses empty text parts. Remove the part or give it text.", $"{at}.text", "invalid_value"))
                     : (new TextContent(part.Text), null);
 
             case "image_url" when role != ChatRole.User:
@@ -315,7 +335,7 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
                     return (null, ProxyError.BadRequest($"'{at}.file' must carry 'file_data' as a data: URL (uploaded file ids are not supported).", $"{at}.file.file_data", "invalid_value"));
                 }
 
-                return ParseDataUrl(fileData, $"{at}.file.file_data", mediaTypePrefix: null, part.File.Filename);
+                return ParseDataUrl(fileData, $"{at}.file.file_data", imageOnly: false, part.File.Filename);
 
             case "input_audio":
                 return (null, ProxyError.BadRequest($"'{at}' is an input_audio part; Claude models do not accept audio.", at, "unsupported_content"));
@@ -324,7 +344,7 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
                 return (null, ProxyError.BadRequest($"Missing required parameter: '{at}.type'.", $"{at}.type", "missing_required_parameter"));
 
             default:
-                return (null, ProxyError.BadRequest($"'{at}.type' is '{part.Type}'; it must be 'text', 'image_url' or 'file'.", $"{at}.type", "invalid_value"));
+                return (null, ProxyError.BadRequest($"'{at}.type' is '{ClientText.Quote(part.Type)}'; it must be 'text', 'image_url' or 'file'.", $"{at}.type", "invalid_value"));
         }
     }
 
@@ -337,7 +357,7 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
 
         if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
-            return ParseDataUrl(url, param, "image/", name: null);
+            return ParseDataUrl(url, param, imageOnly: true, name: null);
         }
 
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -359,7 +379,7 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
             : (new DataContent(data, mediaType!), null);
     }
 
-    private static (AIContent?, ProxyError?) ParseDataUrl(string url, string param, string? mediaTypePrefix, string? name)
+    private static (AIContent?, ProxyError?) ParseDataUrl(string url, string param, bool imageOnly, string? name)
     {
         DataContent content;
         try
@@ -375,9 +395,19 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
             return (null, ProxyError.BadRequest($"'{param}' is not a valid data: URL; expected data:<media type>;base64,<data>.", param, "invalid_value"));
         }
 
-        if (mediaTypePrefix is not null && !content.MediaType.StartsWith(mediaTypePrefix, StringComparison.OrdinalIgnoreCase))
+        var isImage = SupportedImageTypes.Contains(content.MediaType, StringComparer.OrdinalIgnoreCase);
+        if (imageOnly && !isImage)
         {
-            return (null, ProxyError.BadRequest($"'{param}' has media type '{content.MediaType}'; an image_url must be an image (image/png, image/jpeg, image/gif, image/webp).", param, "invalid_value"));
+            return (null, ProxyError.BadRequest($"'{param}' has media type '{ClientText.Quote(content.MediaType)}'; an image_url must be an image the model reads: {string.Join(", ", SupportedImageTypes)}. Convert the image to one of them.", param, "invalid_value"));
+        }
+
+        if (!imageOnly && !isImage && !string.Equals(content.MediaType, PdfMediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            // Claude reads images and PDF documents; any other file would be dropped on its way to the model, so it is refused here.
+            return (null, ProxyError.BadRequest(
+                $"'{param}' has media type '{ClientText.Quote(content.MediaType)}'; a file part must be a PDF ({PdfMediaType}) or an image ({string.Join(", ", SupportedImageTypes)}). Send the contents of a text file as a text part instead.",
+                param,
+                "unsupported_content"));
         }
 
         if (name is not null)

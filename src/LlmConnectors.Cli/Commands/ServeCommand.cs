@@ -18,7 +18,8 @@ internal static class ServeCommand
     {
         var host = new Option<string>("--host")
         {
-            Description = "The address to listen on. Anything but loopback needs ClaudeProxy__ApiKey set (the proxy refuses otherwise).",
+            Description = "The address to listen on. Anything but loopback needs ClaudeProxy__ApiKey and ClaudeProxy__AllowedHosts__0 "
+                + "(the host name clients use, or * for any) set; the proxy refuses to start otherwise.",
             DefaultValueFactory = _ => "127.0.0.1",
         };
         var port = new Option<int>("--port", "-p")

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace LlmConnectors.Multimodal;
@@ -5,7 +7,10 @@ namespace LlmConnectors.Multimodal;
 /// <summary>
 /// Resolves a local image path and proves that the file it names lies under the allowed root: <c>..</c> segments, absolute paths
 /// elsewhere, prefix look-alikes (<c>/root-evil</c> next to <c>/root</c>) and symbolic links anywhere on the path are all resolved
-/// before the check, and on Linux the opened file is checked once more through <c>/proc/self/fd</c>.
+/// before the check, and on Linux the opened file is checked once more through <c>/proc/self/fd</c>. On Linux the file is opened
+/// without blocking and without following a last link (<c>O_NONBLOCK | O_NOFOLLOW</c>), and the open file must be a regular file
+/// with one link (<c>statx</c>): a FIFO, device or socket would block or never end, and a hard link inside the root can name a file
+/// outside it, which no path check can see.
 /// </summary>
 internal static class AllowedRootGuard
 {
@@ -126,6 +131,107 @@ internal static class AllowedRootGuard
         var descriptor = new FileInfo($"/proc/self/fd/{handle.DangerousGetHandle()}");
         return descriptor.Exists ? descriptor.LinkTarget : null;
     }
+
+    /// <summary>
+    /// Opens a file for reading whose path has been checked. On Linux: without blocking (a FIFO with no writer would block the
+    /// open itself, past any cancellation), without following a symbolic link swapped in after the check, and only when the open
+    /// file is a regular file with a single link. Elsewhere: the platform's ordinary open.
+    /// </summary>
+    /// <param name="path">The real path, links resolved and checked against the root.</param>
+    /// <returns>The open file.</returns>
+    /// <exception cref="IOException">The file is not a regular file, has more than one link, or cannot be opened; the message says which.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    public static SafeFileHandle OpenRegularFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        }
+
+        var nameBytes = Encoding.UTF8.GetBytes(path + "\0");
+        var descriptor = LinuxOpen(nameBytes, ORdOnly | ONonBlock | OCloExec | NoFollowFlag);
+        if (descriptor < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw errno switch
+            {
+                ELoop => new IOException("it is a symbolic link that appeared after the path was checked; it was not followed."),
+                EAccess or EPermission => new UnauthorizedAccessException("the proxy's user may not read it."),
+                _ => new IOException($"opening it failed: {Marshal.GetPInvokeErrorMessage(errno)}."),
+            };
+        }
+
+        var handle = new SafeFileHandle(descriptor, ownsHandle: true);
+        try
+        {
+            var status = new byte[StatxSize];
+            if (LinuxStatx(descriptor, [0], AtEmptyPath, StatxType | StatxNlink, status) != 0)
+            {
+                throw new IOException($"its type could not be checked: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}.");
+            }
+
+            // The record is in the machine's byte order.
+            var mode = MemoryMarshal.Read<ushort>(status.AsSpan(StatxModeOffset)) & SIfMt;
+
+            if (mode != SIfReg)
+            {
+                throw new IOException($"it is not a regular file but {DescribeType(mode)}; only regular files are read.");
+            }
+
+            var links = MemoryMarshal.Read<uint>(status.AsSpan(StatxNlinkOffset));
+            if (links != 1)
+            {
+                throw new IOException(
+                    $"it has {links} hard links. A hard link inside the allowed root can name a file outside it, so files with more than one link are refused: copy the file into the root instead of linking it.");
+            }
+
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static string DescribeType(int mode) => mode switch
+    {
+        0x1000 => "a FIFO (named pipe)",
+        0x2000 => "a character device",
+        0x6000 => "a block device",
+        0xC000 => "a socket",
+        0x4000 => "a directory",
+        0xA000 => "a symbolic link",
+        _ => "a special file",
+    };
+
+    // Linux open(2) and statx(2). The flag values are the kernel's; O_NOFOLLOW is 0100000 on arm, arm64 and powerpc and 0400000
+    // elsewhere. statx is used rather than fstat because its record has the same layout on every architecture.
+    private const int ORdOnly = 0;
+    private const int ONonBlock = 0x800;
+    private const int OCloExec = 0x80000;
+    private const int AtEmptyPath = 0x1000;
+    private const uint StatxType = 0x1;
+    private const uint StatxNlink = 0x4;
+    private const int StatxSize = 256;
+    private const int StatxNlinkOffset = 16;
+    private const int StatxModeOffset = 28;
+    private const int SIfMt = 0xF000;
+    private const int SIfReg = 0x8000;
+    private const int ELoop = 40;
+    private const int EAccess = 13;
+    private const int EPermission = 1;
+
+    private static int NoFollowFlag => RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 or Architecture.Armv6 or Architecture.Ppc64le
+        ? 0x8000
+        : 0x20000;
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int LinuxOpen(byte[] path, int flags);
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static extern int LinuxStatx(int directory, byte[] path, int flags, uint mask, [Out] byte[] status);
 
     private static string TrimEndingSeparator(string path)
     {

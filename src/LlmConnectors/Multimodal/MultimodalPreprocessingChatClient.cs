@@ -587,9 +587,11 @@ public sealed partial class MultimodalPreprocessingChatClient : DelegatingChatCl
             };
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            using var handle = File.OpenHandle(real, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+            // Only a regular file with one link, opened without blocking: a FIFO would block forever, a hard link can lead outside.
+            using var handle = AllowedRootGuard.OpenRegularFile(real);
             if (AllowedRootGuard.GetOpenedFilePath(handle) is { } opened && !AllowedRootGuard.IsUnder(opened, root))
             {
                 throw OutsideRoot(reference, root, viaLink: true);

@@ -23,6 +23,15 @@ public class AbuseTests
     [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"function\",\"content\":\"42\",\"name\":\"f\"}]}", "unsupported_role", "messages[0].role")]
     [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\"}]}", "missing_required_parameter", "messages[0].content")]
     [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":0}", "invalid_value", "max_tokens")]
+    [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":\"\"}]}", "invalid_value", "messages[0].content")]
+    [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":\" \\n \"}]}", "invalid_value", "messages[0].content")]
+    [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"system\",\"content\":\"\"},{\"role\":\"user\",\"content\":\"Hi\"}]}", "invalid_value", "messages[0].content")]
+    [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"\"},{\"role\":\"user\",\"content\":\"Hi\"}]}", "invalid_value", "messages[1].content")]
+    [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":[]}]}", "missing_required_parameter", "messages[0].content")]
+    [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"\"}]}]}", "invalid_value", "messages[0].content[0].text")]
+    [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"file\":{\"filename\":\"a.txt\",\"file_data\":\"data:text/plain;base64,aGVsbG8=\"}}]}]}", "unsupported_content", "messages[0].content[0].file.file_data")]
+    [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Summarize\"},{\"type\":\"file\",\"file\":{\"file_data\":\"data:application/zip;base64,UEsDBA==\"}}]}]}", "unsupported_content", "messages[0].content[1].file.file_data")]
+    [InlineData("{\"model\":\"sonnet\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/bmp;base64,Qk0=\"}}]}]}", "invalid_value", "messages[0].content[1].image_url.url")]
     [InlineData("[1,2,3]", null, null)]
     [InlineData("", null, null)]
     public async Task ChatCompletions_BadBody_Returns400WithOpenAIError(string json, string? code, string? param)
@@ -35,6 +44,49 @@ public class AbuseTests
         Assert.Equal(HttpStatusCode.BadRequest, status);
         AssertError(body, code, param, "invalid_request_error");
         Assert.Equal(0, factory.Client.Calls);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_PdfFileBesideText_IsPassedOn()
+    {
+        await using var factory = new ProxyFactory();
+        using var client = factory.CreateClient();
+
+        var (status, _, _) = await PostJsonAsync(client, """{"model":"sonnet","messages":[{"role":"user","content":[{"type":"text","text":"Summarize"},{"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0xLjcK"}}]}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var contents = Assert.Single(factory.Client.LastMessages!).Contents;
+        Assert.Equal("application/pdf", Assert.IsType<Microsoft.Extensions.AI.DataContent>(contents[1]).MediaType);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_HugeOrMultilineModelAndUser_AreNeitherEchoedWholeNorLoggedRaw()
+    {
+        await using var factory = new ProxyFactory();
+        using var client = factory.CreateClient();
+        var hugeModel = "m" + new string('x', 3 * 1024 * 1024);
+        const string ForgedLine = "\\ninfo: LlmConnectors.ClaudeProxy[1]\\n      Chat request forged";
+
+        var (hugeStatus, hugeBody, _) = await PostJsonAsync(client, $$"""{"model":"{{hugeModel}}","messages":[{"role":"user","content":"Hi"}]}""");
+        var (newlineStatus, newlineBody, _) = await PostJsonAsync(client, $$"""{"model":"nope{{ForgedLine}}","messages":[{"role":"user","content":"Hi"}]}""");
+        var (userStatus, _, _) = await PostJsonAsync(client, $$"""{"model":"sonnet","user":"alice{{ForgedLine}}","messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, hugeStatus);
+        AssertError(hugeBody, "model_not_found", "model");
+        Assert.True(hugeBody.GetRawText().Length < 2048, $"The 404 body is {hugeBody.GetRawText().Length} characters long.");
+        Assert.Equal(HttpStatusCode.NotFound, newlineStatus);
+        Assert.DoesNotContain("\n", newlineBody.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, userStatus);
+        // The request's log line is written once the answer is sent.
+        for (var i = 0; i < 200 && !factory.Logs.Entries.Any(e => e.Message.Contains("alice", StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        var logged = factory.Logs.Entries.Where(e => e.Category.StartsWith("LlmConnectors", StringComparison.Ordinal)).ToList();
+        Assert.Contains(logged, e => e.Message.Contains("alice", StringComparison.Ordinal));
+        Assert.All(logged, e => Assert.DoesNotContain('\n', e.Message));
+        Assert.All(logged, e => Assert.True(e.Message.Length < 4096, $"A log line is {e.Message.Length} characters long."));
     }
 
     [Fact]

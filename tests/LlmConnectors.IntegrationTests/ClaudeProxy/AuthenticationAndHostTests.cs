@@ -142,13 +142,14 @@ public class AuthenticationAndHostTests
 
         var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
     [Fact]
     public async Task Cors_Configured_AllowsThatOriginOnly()
     {
-        await using var factory = new ProxyFactory(new() { ["ClaudeProxy:CorsAllowedOrigins:0"] = "https://app.example" });
+        await using var factory = new ProxyFactory(new() { ["ClaudeProxy:AllowedOrigins:0"] = "https://app.example" });
         using var client = factory.CreateClient();
 
         using var allowed = new HttpRequestMessage(HttpMethod.Options, "/v1/chat/completions");
@@ -173,7 +174,11 @@ public class AuthenticationAndHostTests
     [InlineData("ClaudeProxy:MaxConcurrentRequests", "0", "ClaudeProxy:MaxConcurrentRequests")]
     [InlineData("ClaudeProxy:RequestTimeout", "00:00:00", "ClaudeProxy:RequestTimeout")]
     [InlineData("ClaudeProxy:MaxRequestBodyBytes", "10", "ClaudeProxy:MaxRequestBodyBytes")]
-    [InlineData("ClaudeProxy:CorsAllowedOrigins:0", "https://app.example/path", "ClaudeProxy:CorsAllowedOrigins")]
+    [InlineData("ClaudeProxy:AllowedOrigins:0", "https://app.example/path", "ClaudeProxy:AllowedOrigins")]
+    [InlineData("ClaudeProxy:CorsAllowedOrigins:0", "https://app.example", "renamed ClaudeProxy:AllowedOrigins")]
+    [InlineData("ClaudeProxy:AllowedHosts:0", "https://proxy.example", "ClaudeProxy:AllowedHosts")]
+    [InlineData("ClaudeProxy:AllowedHosts:0", "proxy.example:3010", "ClaudeProxy:AllowedHosts")]
+    [InlineData("urls", "http://[::ffff:127.0.0.1]:3010", "written as IPv6")]
     public void OptionsValidator_InvalidSettings_FailNamingTheSetting(string key, string value, string expectedInMessage)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
@@ -187,6 +192,20 @@ public class AuthenticationAndHostTests
     }
 
     [Fact]
+    public void OptionsValidator_NonLoopbackWithKeyButNoAllowedHosts_FailsNamingTheSetting()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:3010", ["ClaudeProxy:ApiKey"] = ProxyFactory.ApiKey }).Build();
+        var options = new ClaudeProxyOptions();
+        configuration.GetSection(ClaudeProxyOptions.SectionName).Bind(options);
+
+        var result = new ClaudeProxyOptionsValidator(configuration).Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("ClaudeProxy:AllowedHosts", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("ClaudeProxy:ApiKey is not set", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OptionsValidator_Defaults_AreValid()
     {
         var configuration = new ConfigurationBuilder().Build();
@@ -197,9 +216,11 @@ public class AuthenticationAndHostTests
     [Fact]
     public async Task Startup_NonLoopbackWithApiKey_Starts()
     {
-        await using var factory = new ProxyFactory(new() { ["urls"] = "http://0.0.0.0:3010", ["ClaudeProxy:ApiKey"] = ProxyFactory.ApiKey });
+        await using var factory = new ProxyFactory(new() { ["urls"] = "http://0.0.0.0:0", ["ClaudeProxy:ApiKey"] = ProxyFactory.ApiKey, ["ClaudeProxy:AllowedHosts:0"] = "*" });
 
-        using var client = factory.CreateClient();
+        factory.StartServer();
+        var bound = new Uri(factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{bound.Port}") };
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", TestContext.Current.CancellationToken)).StatusCode);
     }

@@ -93,6 +93,58 @@ public class ClaudeProxyProcessLifecycleTests
         }
     }
 
+    [Fact]
+    public async Task Sigterm_QueuedRequests_Get503AtOnceInsteadOfAReset()
+    {
+        await using var backend = await ScriptedAnthropicServer.StartAsync(TestContext.Current.CancellationToken);
+        backend.DefaultReply = _ => ScriptedAnthropicReply.Hang();
+        var proxy = await ProxyProcess.StartAsync(backend, new Dictionary<string, string>(NoPool)
+        {
+            ["ClaudeProxy__QueueLimit"] = "4",
+            ["ClaudeProxy__ShutdownTimeout"] = "00:00:20",
+        });
+        using var http = Http();
+        var running = http.PostAsync(proxy.BaseUrl + "/v1/chat/completions", Body(stream: false), TestContext.Current.CancellationToken);
+        await proxy.WaitForClaudeProcessesAsync(n => n >= 1, "a CLI process for the request in flight");
+        var queued = new[]
+        {
+            http.PostAsync(proxy.BaseUrl + "/v1/chat/completions", Body(stream: false), TestContext.Current.CancellationToken),
+            http.PostAsync(proxy.BaseUrl + "/v1/chat/completions", Body(stream: true), TestContext.Current.CancellationToken),
+        };
+        for (var i = 0; i < 300; i++)
+        {
+            var ready = await http.GetStringAsync(proxy.BaseUrl + "/health/ready", TestContext.Current.CancellationToken);
+            if (ready.Contains("\"queued_requests\":2", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        var stopping = proxy.StopAsync();
+
+        // Before the fix they waited the whole shutdown timeout and then lost their connection (HttpRequestException).
+        foreach (var call in queued)
+        {
+            var response = await call;
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Contains("shutting_down", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await stopping);
+        await proxy.DisposeAsync();
+        try
+        {
+            Assert.NotEqual(HttpStatusCode.OK, (await running).StatusCode);
+        }
+        catch (HttpRequestException)
+        {
+            // The running request outlived the drain bound: its connection was closed.
+        }
+    }
+
     private static async Task AssertAllExitAsync(IReadOnlyList<int> pids, string after)
     {
         for (var i = 0; i < 100 && pids.Any(ProcessTree.IsAlive); i++)
@@ -112,5 +164,38 @@ public class ClaudeProxyProcessLifecycleTests
         Assert.Equal(2, exitCode);
         Assert.Contains("ClaudeProxy:ApiKey", output, StringComparison.Ordinal);
         Assert.Contains("0.0.0.0", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_PortInUse_ExitsWithCode2AndOneLine()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var (exitCode, output) = await ProxyProcess.RunExpectingFailureAsync(new Dictionary<string, string>(), "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(2, exitCode);
+        AssertOneLineProblem(output, "already in use");
+        Assert.Contains("--urls", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_IPv4MappedAddress_ExitsWithCode2AndOneLine()
+    {
+        var (exitCode, output) = await ProxyProcess.RunExpectingFailureAsync(new Dictionary<string, string>(), "--urls", "http://[::ffff:127.0.0.1]:3010");
+
+        Assert.Equal(2, exitCode);
+        AssertOneLineProblem(output, "::ffff:");
+        Assert.Contains("http://127.0.0.1:3010", output, StringComparison.Ordinal);
+    }
+
+    private static void AssertOneLineProblem(string output, string expected)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.DoesNotContain(lines, l => l.StartsWith("at ", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.Single(lines, l => l.Contains(expected, StringComparison.Ordinal));
+        Assert.True(lines.Length <= 2, "Expected one line per problem (after a heading at most); the proxy printed:\n" + output);
     }
 }

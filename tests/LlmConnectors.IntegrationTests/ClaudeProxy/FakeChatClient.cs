@@ -29,6 +29,9 @@ public sealed class FakeChatClient : IChatClient
     /// <summary>Gets or sets a value indicating whether the client waits for cancellation (after one streamed update when streaming).</summary>
     public bool HangUntilCancelled { get; set; }
 
+    /// <summary>Gets or sets how long each call takes before it answers.</summary>
+    public TimeSpan Delay { get; set; }
+
     public bool Disposed { get; private set; }
 
     /// <summary>Completes when a call observed its token cancelled.</summary>
@@ -50,6 +53,11 @@ public sealed class FakeChatClient : IChatClient
         if (HangUntilCancelled)
         {
             await HangAsync(cancellationToken);
+        }
+
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, cancellationToken);
         }
 
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, ReplyText))

@@ -3,27 +3,52 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LlmConnectors.IntegrationTests.ClaudeProxy;
 
-/// <summary>The proxy in process, on the test server, serving a <see cref="FakeChatClient"/> with the given settings.</summary>
-public sealed class ProxyFactory(Dictionary<string, string?>? settings = null, bool clientOwnedByContainer = false) : WebApplicationFactory<Program>
+/// <summary>
+/// The proxy in process, on real Kestrel (a loopback port of its own), serving a <see cref="FakeChatClient"/> (or, with
+/// <c>fakeClient: false</c>, its default Claude CLI backend) with the given settings. <see cref="Logs"/> holds what it logged.
+/// </summary>
+public sealed class ProxyFactory : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-key-0123456789abcdef";
 
+    private readonly Dictionary<string, string?> _settings;
+    private readonly bool _clientOwnedByContainer;
+    private readonly bool _fakeClient;
+
+    public ProxyFactory(Dictionary<string, string?>? settings = null, bool clientOwnedByContainer = false, bool fakeClient = true)
+    {
+        _settings = settings ?? [];
+        _settings.TryAdd("urls", "http://127.0.0.1:0");
+        _clientOwnedByContainer = clientOwnedByContainer;
+        _fakeClient = fakeClient;
+        UseKestrel();
+    }
+
     public FakeChatClient Client { get; } = new();
+
+    public CapturingLoggerProvider Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        foreach (var (key, value) in settings ?? [])
+        foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
-            if (clientOwnedByContainer)
+            if (!_fakeClient)
+            {
+                return;
+            }
+
+            if (_clientOwnedByContainer)
             {
                 services.AddSingleton<IChatClient>(_ => Client);
             }

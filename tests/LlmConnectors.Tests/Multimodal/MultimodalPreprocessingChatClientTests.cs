@@ -105,6 +105,57 @@ public sealed class MultimodalPreprocessingChatClientTests : IDisposable
         Assert.Equal("image/png", SentImage().MediaType);
     }
 
+    [Fact]
+    public async Task GetResponseAsync_FifoInsideRoot_RefusedWithoutBlocking()
+    {
+        using var client = Create();
+        var fifo = Path.Combine(_temp.Path, "root", "pipe.png");
+        Run("mkfifo", fifo);
+
+        // Before the fix the open itself blocked forever (no writer), past cancellation; the guard turns a hang into a failure.
+        var call = client.GetResponseAsync([UserWith(new UriContent(new Uri(fifo), "image/png"))], cancellationToken: Ct);
+        var ex = await Assert.ThrowsAsync<MultimodalPreprocessingException>(() => call.WaitAsync(TimeSpan.FromSeconds(60), Ct));
+
+        Assert.Contains("not a regular file", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("FIFO", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_leaf.Calls);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_HardLinkInsideRootToFileOutside_Refused()
+    {
+        using var client = Create();
+        var outside = _temp.Write("elsewhere/secret.png", TestImages.Png);
+        var link = Path.Combine(_temp.Path, "root", "innocent.png");
+        Run("ln", outside, link);
+
+        var ex = await Assert.ThrowsAsync<MultimodalPreprocessingException>(
+            () => client.GetResponseAsync([UserWith(new UriContent(new Uri(link), "image/png"))], cancellationToken: Ct));
+
+        Assert.Contains("2 hard links", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_leaf.Calls);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_CancelledBeforeRead_HonoursCancellation()
+    {
+        using var client = Create();
+        var path = _temp.Write("root/a.png", TestImages.Png);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => client.GetResponseAsync([UserWith(new UriContent(new Uri(path), "image/png"))], cancellationToken: cancelled.Token));
+        Assert.Empty(_leaf.Calls);
+    }
+
+    private static void Run(string program, params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(program, arguments);
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"'{program} {string.Join(' ', arguments)}' failed with exit code {process.ExitCode}; the test needs coreutils ({program}) on PATH.");
+    }
+
     [Theory]
     [InlineData("../secret.png")]
     [InlineData("../../secret.png")]
