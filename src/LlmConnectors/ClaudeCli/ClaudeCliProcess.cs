@@ -10,15 +10,15 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
     private const int StderrTailLines = 20;
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private readonly Process _process;
-    private readonly string? _temporaryDirectory;
+    private readonly ClaudeCliHome _home;
     private readonly Queue<string> _stderrTail = new();
     private readonly Stream _stdin;
     private int _disposed;
 
-    private ClaudeCliProcess(Process process, string? temporaryDirectory, string? startModel)
+    private ClaudeCliProcess(Process process, ClaudeCliHome home, string? startModel)
     {
         _process = process;
-        _temporaryDirectory = temporaryDirectory;
+        _home = home;
         StartModel = startModel;
         Id = process.Id;
         _stdin = process.StandardInput.BaseStream;
@@ -76,14 +76,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             startModel = null;
         }
 
-        string? temporaryDirectory = null;
-        var workingDirectory = options.WorkingDirectory;
-        if (string.IsNullOrEmpty(workingDirectory))
-        {
-            temporaryDirectory = Directory.CreateTempSubdirectory("llmc-claude-").FullName;
-            workingDirectory = temporaryDirectory;
-        }
-
+        var home = ClaudeCliHome.Create(options);
         var startInfo = new ProcessStartInfo
         {
             FileName = options.ExecutablePath,
@@ -94,7 +87,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             StandardOutputEncoding = Utf8,
             StandardErrorEncoding = Utf8,
             StandardInputEncoding = Utf8,
-            WorkingDirectory = workingDirectory,
+            WorkingDirectory = home.WorkingDirectory,
             CreateNoWindow = true,
         };
         foreach (var argument in BuildArguments(options, startModel))
@@ -102,14 +95,38 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        var environment = startInfo.Environment;
-        environment["CLAUDE_CODE_MAX_RETRIES"] = "0";
-        environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
-        if (!string.IsNullOrEmpty(options.ConfigDirectory))
+        SetEnvironment(startInfo, options, home);
+        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        try
         {
-            environment["CLAUDE_CONFIG_DIR"] = options.ConfigDirectory;
+            ClaudeCliSpawner.Start(process, startInfo);
+        }
+        catch
+        {
+            process.Dispose();
+            home.Delete();
+            throw;
         }
 
+        var cli = new ClaudeCliProcess(process, home, startModel);
+        process.ErrorDataReceived += (_, e) => cli.OnStandardError(e.Data);
+        process.BeginErrorReadLine();
+        return cli;
+    }
+
+    /// <summary>
+    /// Sets the CLI's environment: this process's own, then <see cref="ClaudeCliOptions.EnvironmentVariables"/>, then the private
+    /// configuration directory (which nothing overrides). Retries are left to the pack (see <see cref="ClaudeCliSession"/>), and
+    /// non-essential traffic (telemetry, update checks) is off, unless the host's variables say otherwise.
+    /// </summary>
+    /// <param name="startInfo">The start information to fill.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="home">The private directories of the process.</param>
+    public static void SetEnvironment(ProcessStartInfo startInfo, ClaudeCliOptions options, ClaudeCliHome home)
+    {
+        var environment = startInfo.Environment;
+        environment["CLAUDE_CODE_MAX_RETRIES"] = "1";
+        environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
         foreach (var (name, value) in options.EnvironmentVariables)
         {
             if (value is null)
@@ -122,23 +139,13 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             }
         }
 
-        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        try
-        {
-            _ = process.Start();
-        }
-        catch
-        {
-            process.Dispose();
-            TryDeleteDirectory(temporaryDirectory);
-            throw;
-        }
-
-        var cli = new ClaudeCliProcess(process, temporaryDirectory, startModel);
-        process.ErrorDataReceived += (_, e) => cli.OnStandardError(e.Data);
-        process.BeginErrorReadLine();
-        return cli;
+        environment["CLAUDE_CONFIG_DIR"] = home.ConfigDirectory;
     }
+
+    /// <summary>Tells whether the host let the CLI retry API errors itself (it set <c>CLAUDE_CODE_MAX_RETRIES</c>).</summary>
+    /// <param name="options">The settings.</param>
+    /// <returns><see langword="true"/> when the CLI retries; otherwise the pack does.</returns>
+    public static bool CliRetries(ClaudeCliOptions options) => options.EnvironmentVariables.ContainsKey("CLAUDE_CODE_MAX_RETRIES");
 
     /// <summary>Builds the start-up flags: everything that is the same for every request, and the start model.</summary>
     /// <param name="options">The settings.</param>
@@ -157,6 +164,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             "--max-turns", options.MaxTurns.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tools", string.Join(',', options.AllowedTools),
         };
+        arguments.AddRange(ClaudeCliChannel.StartFlags);
         if (options.AllowedTools.Count > 0)
         {
             arguments.Add("--allowedTools");
@@ -294,26 +302,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
         Kill();
         _ = await WaitForExitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         _process.Dispose();
-        TryDeleteDirectory(_temporaryDirectory);
-    }
-
-    private static void TryDeleteDirectory(string? directory)
-    {
-        if (directory is null)
-        {
-            return;
-        }
-
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        _home.Delete();
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:@/\[\]-]*\z")]

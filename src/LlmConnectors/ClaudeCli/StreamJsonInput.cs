@@ -43,10 +43,14 @@ internal static class StreamJsonInput
         w.WriteEndObject();
     });
 
-    /// <summary>A user message; with <paramref name="query"/> false it is appended to the transcript without starting a turn.</summary>
+    /// <summary>
+    /// A user message, marked as content (see <see cref="ClaudeCliChannel"/>); with <paramref name="query"/> false it is appended to
+    /// the transcript without starting a turn.
+    /// </summary>
     public static byte[] User(ChatMessage message, bool query) => Write(w =>
     {
         w.WriteString("type", "user");
+        ClaudeCliChannel.MarkAsContent(w);
         w.WriteStartObject("message");
         w.WriteString("role", "user");
         WriteContent(w, message);

@@ -175,7 +175,7 @@ public sealed class ClaudeCliChatClientTests
         Assert.Equal(kind, e.Kind);
         Assert.Equal((HttpStatusCode)status, e.StatusCode);
         Assert.Equal("claude-code", e.Provider);
-        Assert.Contains("scripted failure", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"status {status}", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(ClaudeCliTestEnvironment.ApiKey, e.Message, StringComparison.Ordinal);
         Assert.Single(server.Requests);
         if (status == 401)
@@ -201,7 +201,6 @@ public sealed class ClaudeCliChatClientTests
 
         Assert.Equal("after retry", text);
         Assert.Equal(2, server.Requests.Count);
-        Assert.Equal(2, client.StartedProcessIds.Count);
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
     }
 
@@ -339,11 +338,10 @@ public sealed class ClaudeCliChatClientTests
             // The constructor started the pool's process; it takes about a third of a second to be ready.
             Assert.Equal(0, client.WarmProcessCount);
             var response = await client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct);
-            var startedByThen = client.StartedProcessIds.Count;
 
+            // Served by the pool's process (a cold start would say WarmStart false).
             Assert.Equal("Hello world", response.Text);
             Assert.Equal(true, response.AdditionalProperties![ClaudeCliPropertyNames.WarmStart]);
-            Assert.InRange(startedByThen, 1, 2); // the pool's first process, and perhaps already its refill; never a cold one as well
         }
         finally
         {
@@ -415,9 +413,9 @@ public sealed class ClaudeCliChatClientTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
         Assert.Equal(0, client.QueueLength);
+        Assert.Single(ClaudeCliTestEnvironment.ProcessesWithHome(options.EnvironmentVariables["HOME"]!));
         await first.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        Assert.Single(client.StartedProcessIds);
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
     }
 
