@@ -205,6 +205,125 @@ public sealed class ClaudeCliChatClientTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_UpstreamBreaksMidStream_FailsInsteadOfEndingTruncated()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.Text("The first half", " and the second half.") with { BreakAfterDeltas = 1, DelayBetweenDeltas = TimeSpan.FromMilliseconds(300) });
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+
+        var received = new List<ChatResponseUpdate>();
+        var e = await Assert.ThrowsAsync<ClaudeCliException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct))
+            {
+                received.Add(update);
+            }
+        });
+
+        Assert.Equal(LlmErrorKind.Network, e.Kind);
+        Assert.StartsWith(string.Concat(received.Select(u => u.Text)), "The first half", StringComparison.Ordinal);
+        Assert.DoesNotContain(received, u => u.FinishReason is not null);
+        Assert.Single(server.Requests);
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_CliRetriesItselfAndFetchesAnotherAnswerAfterABreak_FailsInsteadOfEndingTruncated()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.Text("The first half", " and the second half.") with { BreakAfterDeltas = 1, DelayBetweenDeltas = TimeSpan.FromMilliseconds(300) }, ScriptedAnthropicReply.Text("A different answer."));
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.EnvironmentVariables["CLAUDE_CODE_MAX_RETRIES"] = "0"; // the CLI still fetches the answer again, without streaming
+        using var client = new ClaudeCliChatClient(options);
+
+        var received = new List<ChatResponseUpdate>();
+        var e = await Assert.ThrowsAsync<ClaudeCliException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct))
+            {
+                received.Add(update);
+            }
+        });
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal("stream_interrupted", e.ErrorCode);
+        Assert.Equal("The first half", string.Concat(received.Select(u => u.Text)));
+        Assert.DoesNotContain(received, u => u.FinishReason is not null);
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_CliRetriesItselfAndFetchesTheSameAnswerAfterABreak_SendsTheRestBeforeStop()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.Text("The first half", " and the second half.") with { BreakAfterDeltas = 1, DelayBetweenDeltas = TimeSpan.FromMilliseconds(300) }, ScriptedAnthropicReply.Text("The first half", " and the second half."));
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.EnvironmentVariables["CLAUDE_CODE_MAX_RETRIES"] = "0";
+        using var client = new ClaudeCliChatClient(options);
+
+        var updates = await client.GetStreamingResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct).ToListAsync(Ct);
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal("The first half and the second half.", string.Concat(updates.Select(u => u.Text)));
+        Assert.Equal(ChatFinishReason.Stop, updates[^1].FinishReason);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RateLimitedWithRetryAfterBeyondTheRetryBudget_FailsAfterOneCallWithTheUpstreamDelay()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.DefaultReply = _ => ScriptedAnthropicReply.Error(HttpStatusCode.TooManyRequests, "slow down", retryAfterSeconds: 30);
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.Retry.Enabled = true;
+        options.Retry.MaxRetryAttempts = 3;
+        options.Retry.BaseDelay = TimeSpan.Zero;
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(30);
+        using var client = new ClaudeCliChatClient(options);
+
+        var e = await Assert.ThrowsAsync<ClaudeCliException>(() => client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct));
+
+        Assert.Equal(LlmErrorKind.RateLimited, e.Kind);
+        Assert.Equal(HttpStatusCode.TooManyRequests, e.StatusCode);
+        Assert.NotNull(e.RetryAfter);
+        Assert.True(e.RetryAfter >= TimeSpan.FromSeconds(30), $"RetryAfter {e.RetryAfter} is shorter than the upstream's 30 s.");
+        Assert.Single(server.Requests);
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RateLimitedWithShortRetryAfter_RetriesOnceInANewProcess()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.Error(HttpStatusCode.TooManyRequests, "slow down", retryAfterSeconds: 1));
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.Retry.Enabled = true;
+        options.Retry.BaseDelay = TimeSpan.Zero;
+        using var client = new ClaudeCliChatClient(options);
+
+        var response = await client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct);
+
+        Assert.Equal("Hello world", response.Text);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ModelWantsMoreTurnsThanAllowed_IsNotBlamedOnTheRequest()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+
+        // A tool call with no tool to run: the CLI answers it and needs a second turn, past --max-turns 1.
+        server.Enqueue(ScriptedAnthropicReply.StructuredOutput("""{"x":1}"""));
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+
+        var e = await Assert.ThrowsAsync<ClaudeCliException>(() => client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct));
+
+        Assert.Equal("error_max_turns", e.ErrorCode);
+        Assert.NotEqual(LlmErrorKind.InvalidRequest, e.Kind);
+        Assert.Equal(LlmErrorKind.ServerError, e.Kind);
+        Assert.Contains("ClaudeCli:MaxTurns", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_NoCredentials_ThrowsAuthenticationSayingHowToLogIn()
     {
         await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
