@@ -30,6 +30,42 @@ internal sealed class ClaudeCliRequest
     /// <summary>Gets the model of this request, when set by the request or the client's default.</summary>
     public string? ModelId { get; }
 
+    /// <summary>
+    /// Removes the root <c>$schema</c> keyword. The CLI compiles the schema with a validator that knows only older drafts: with
+    /// <c>"$schema": "https://json-schema.org/draft/2020-12/schema"</c> (which MEAI's <c>ForJsonSchema&lt;T&gt;</c> and
+    /// <c>GetResponseAsync&lt;T&gt;</c> write) it offers no StructuredOutput tool at all and the model answers in prose. Without the
+    /// keyword the same schema, <c>$defs</c> and <c>$ref</c> included, works.
+    /// </summary>
+    /// <param name="schema">The caller's schema (not modified).</param>
+    /// <returns>The schema the CLI can compile.</returns>
+    internal static JsonElement WithoutMetaSchema(JsonElement schema)
+    {
+        if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("$schema", out _))
+        {
+            return schema;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in schema.EnumerateObject())
+            {
+                if (property.NameEquals("$schema"))
+                {
+                    continue;
+                }
+
+                property.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
     /// <summary>Splits a conversation.</summary>
     /// <param name="messages">The caller's messages (not modified).</param>
     /// <param name="options">The caller's options (not modified).</param>
@@ -64,7 +100,7 @@ internal sealed class ClaudeCliRequest
                 nameof(messages));
         }
 
-        JsonElement? schema = options?.ResponseFormat is ChatResponseFormatJson { Schema: { } s } ? s : null;
+        JsonElement? schema = options?.ResponseFormat is ChatResponseFormatJson { Schema: { } s } ? WithoutMetaSchema(s) : null;
         var model = string.IsNullOrEmpty(options?.ModelId) ? clientOptions.ModelId : options.ModelId;
         return new ClaudeCliRequest(system, conversation[..^1], conversation[^1], schema, string.IsNullOrEmpty(model) ? null : model);
     }

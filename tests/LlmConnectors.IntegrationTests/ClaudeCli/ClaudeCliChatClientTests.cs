@@ -130,6 +130,48 @@ public sealed class ClaudeCliChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_TypedResponseWithMeaiSchema_ReachesTheCliAsStructuredOutput()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.StructuredOutput("""{"name":"Ada","age":36}"""));
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+
+        // MEAI writes "$schema": "https://json-schema.org/draft/2020-12/schema" into the schema of ForJsonSchema<T> (and GetResponseAsync<T>).
+        var response = await client.GetResponseAsync(
+            [new(ChatRole.User, "Who wrote the first program?")],
+            new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema<SchemaPerson>() },
+            Ct);
+
+        Assert.Equal(new SchemaPerson("Ada", 36), JsonSerializer.Deserialize<SchemaPerson>(response.Text, JsonSerializerOptions.Web));
+        var request = Assert.Single(server.Requests);
+        Assert.Contains("StructuredOutput", request.Tools);
+        Assert.Contains("\"age\"", request.RawJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_SchemaWithDraft2020MetaSchemaDefsAndRefs_ReachesTheCliAsStructuredOutput()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.StructuredOutput("""{"owner":{"name":"Ada"}}"""));
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+        var schema = JsonDocument.Parse("""
+            {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
+             "properties":{"owner":{"$ref":"#/$defs/person"}},"required":["owner"],
+             "$defs":{"person":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}}}
+            """).RootElement;
+
+        var response = await client.GetResponseAsync(
+            [new(ChatRole.User, "Who owns it?")],
+            new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, "ownership") },
+            Ct);
+
+        Assert.Equal("""{"owner":{"name":"Ada"}}""", response.Text);
+        var request = Assert.Single(server.Requests);
+        Assert.Contains("StructuredOutput", request.Tools);
+        Assert.Contains("#/$defs/person", request.RawJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_OtherModelAndSystemPrompt_UsesThemWithoutExtraApiCalls()
     {
         await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
