@@ -15,7 +15,7 @@ internal sealed class ClaudeCliRequest
         ModelId = modelId;
     }
 
-    /// <summary>Gets the text of the system messages, one entry per message.</summary>
+    /// <summary>Gets <c>ChatOptions.Instructions</c>, then the text of the system messages, one entry per message.</summary>
     public IReadOnlyList<string> SystemPrompt { get; }
 
     /// <summary>Gets the earlier user and assistant messages, in order (tool messages count as user messages).</summary>
@@ -75,6 +75,12 @@ internal sealed class ClaudeCliRequest
     public static ClaudeCliRequest Create(IEnumerable<ChatMessage> messages, ChatOptions? options, ClaudeCliOptions clientOptions)
     {
         var system = new List<string>();
+        if (!string.IsNullOrEmpty(options?.Instructions))
+        {
+            // ChatOptions.Instructions (an agent's instructions) come first, before the conversation's own system messages.
+            system.Add(options.Instructions);
+        }
+
         var conversation = new List<ChatMessage>();
         foreach (var message in messages)
         {

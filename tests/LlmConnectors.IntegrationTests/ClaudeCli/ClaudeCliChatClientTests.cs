@@ -172,6 +172,25 @@ public sealed class ClaudeCliChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_Instructions_ReachTheModelAsSystemInstructionsBeforeSystemMessages()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+
+        _ = await client.GetResponseAsync(
+            [new(ChatRole.System, "Answer in French."), new(ChatRole.User, "Hi")],
+            new ChatOptions { Instructions = "You are the billing agent." },
+            Ct);
+
+        var system = Assert.Single(server.Requests).System;
+        var instructions = system.ToList().FindIndex(s => s.Contains("You are the billing agent.", StringComparison.Ordinal));
+        var french = system.ToList().FindIndex(s => s.Contains("Answer in French.", StringComparison.Ordinal));
+        Assert.True(instructions >= 0, $"The instructions are missing from the system prompt: {string.Join(" | ", system)}");
+        Assert.True(french >= instructions, "The instructions come before the system messages.");
+        Assert.Equal(["Hi"], server.Requests[0].ConversationMessages.Select(m => m.Text));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_OtherModelAndSystemPrompt_UsesThemWithoutExtraApiCalls()
     {
         await using var server = await ScriptedAnthropicServer.StartAsync(Ct);

@@ -20,4 +20,15 @@ public sealed class ClaudeCliRequestTests
         Assert.Equal("string", sent.GetProperty("$defs").GetProperty("a").GetProperty("type").GetString());
         Assert.True(((ChatResponseFormatJson)options.ResponseFormat).Schema!.Value.TryGetProperty("$schema", out _));
     }
+
+    [Fact]
+    public void Create_Instructions_ComeFirstInTheSystemPrompt()
+    {
+        var request = ClaudeCliRequest.Create(
+            [new(ChatRole.System, "Answer in French."), new(ChatRole.User, "Hi")],
+            new ChatOptions { Instructions = "You are the billing agent." },
+            new ClaudeCliOptions());
+
+        Assert.Equal(["You are the billing agent.", "Answer in French."], request.SystemPrompt);
+    }
 }
