@@ -118,7 +118,7 @@ internal static class ChatCommand
                 return ExitCodes.Success;
             }
 
-            Terminal.Error.MarkupLine($"[grey]Chatting with {Markup.Escape(selection.ModelId)} through {selection.Backend}. An empty line or /exit ends.[/]");
+            Terminal.Error.MarkupLine($"[grey]Chatting with {Markup.Escape(selection.ModelId)} through {selection.Backend}. An empty line or /exit ends; every other line, one starting with '/', '@' or '!' included, goes to the model as typed.[/]");
             while (true)
             {
                 Terminal.Error.Markup("[bold green]you>[/] ");

@@ -32,9 +32,6 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     private int _waiting;
     private int _disposed;
 
-    /// <summary>Gets the ids of every CLI process this client started (for tests that check no process survives).</summary>
-    internal System.Collections.Concurrent.ConcurrentQueue<int> StartedProcessIds { get; } = new();
-
     /// <summary>Initializes a new instance of the <see cref="ClaudeCliChatClient"/> class and, with a warm pool, starts its processes.</summary>
     /// <param name="options">The settings; copied, later changes have no effect.</param>
     /// <param name="loggerFactory">The logger factory, if any.</param>
@@ -52,10 +49,15 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         _options = Copy(options);
         _logger = (ILogger?)loggerFactory?.CreateLogger<ClaudeCliChatClient>() ?? NullLogger.Instance;
         _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
-        _pool = new ClaudeCliProcessPool(_options, _logger, StartedProcessIds.Enqueue);
+        _pool = new ClaudeCliProcessPool(_options, _logger);
         _parked = new ClaudeCliParkedProcesses(_options.MaxParkedProcesses, _options.ParkedProcessIdleTimeout, _logger);
         _metadata = new ChatClientMetadata(ProviderName, null, _options.ModelId);
         _retry = TransportRetryPipeline.Create(_options.Retry);
+        if (ClaudeCliSpawner.IsSetprivMissing)
+        {
+            ClaudeCliLog.SetprivMissing(_logger);
+        }
+
         _pool.Refill();
     }
 
@@ -285,24 +287,9 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             startInfo.ArgumentList.Add(argument);
         }
 
-        if (!string.IsNullOrEmpty(_options.ConfigDirectory))
-        {
-            startInfo.Environment["CLAUDE_CONFIG_DIR"] = _options.ConfigDirectory;
-        }
-
-        startInfo.Environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
-        foreach (var (name, value) in _options.EnvironmentVariables)
-        {
-            if (value is null)
-            {
-                _ = startInfo.Environment.Remove(name);
-            }
-            else
-            {
-                startInfo.Environment[name] = value;
-            }
-        }
-
+        var home = ClaudeCliHome.Create(_options);
+        startInfo.WorkingDirectory = home.WorkingDirectory;
+        ClaudeCliProcess.SetEnvironment(startInfo, _options, home);
         Process process;
         try
         {
@@ -310,6 +297,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
+            home.Delete();
             return (-1, string.Empty, e.Message);
         }
 
@@ -336,6 +324,8 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
                 {
                     process.Kill(entireProcessTree: true);
                 }
+
+                home.Delete();
             }
         }
     }
@@ -437,7 +427,6 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
                 try
                 {
                     process = ClaudeCliProcess.Start(_options, request.ModelId, tools);
-                    StartedProcessIds.Enqueue(process.Id);
                 }
                 catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException or DirectoryNotFoundException)
                 {

@@ -65,6 +65,41 @@ internal static class ClaudeCliErrors
         };
     }
 
+    /// <summary>
+    /// Maps the CLI's <c>api_retry</c> notice (the API failed with a retryable error; the CLI would wait and call again) to an
+    /// exception that carries the API's status and the delay the CLI computed from the API's <c>retry-after</c> (or its own backoff).
+    /// </summary>
+    public static ClaudeCliException RetryRequested(JsonElement retry, ClaudeCliProcess process, string? model)
+    {
+        int? status = retry.TryGetProperty("error_status", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt32() : null;
+        var delay = retry.TryGetProperty("retry_delay_ms", out var d) && d.ValueKind == JsonValueKind.Number ? TimeSpan.FromMilliseconds(d.GetInt64()) : (TimeSpan?)null;
+        var code = retry.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+        var kind = status is { } known ? LlmConnectorException.KindFromStatus(known) : LlmErrorKind.Network;
+        var what = status is null ? "failed to connect" : $"answered with status {status}{(code is null ? string.Empty : $" ({code})")}";
+        var wait = delay is { } w ? string.Create(CultureInfo.InvariantCulture, $" and asks to wait {w.TotalSeconds:0.###} s before another attempt") : string.Empty;
+        var hint = kind == LlmErrorKind.Authentication ? " " + LoginHint : string.Empty;
+        return new ClaudeCliException(
+            $"The model API {what}{wait}. The request was stopped before the CLI called again; ClaudeCli:Retry decides about retries.{hint}{Tail(process)}",
+            kind,
+            status is null ? null : (HttpStatusCode)status.Value)
+        {
+            ErrorCode = code,
+            RetryAfter = delay,
+            StandardErrorTail = process.StandardErrorTail,
+            ModelId = model,
+        };
+    }
+
+    /// <summary>The upstream stream broke and the CLI's second fetch of the answer does not continue the text already streamed.</summary>
+    public static ClaudeCliException StreamBroken(int streamedChars, ClaudeCliProcess process, string? model) => new(
+        $"The upstream stream broke after {streamedChars} characters had been streamed, and the answer the CLI fetched again does not continue them: the streamed answer is incomplete. Retry the request.{Tail(process)}",
+        LlmErrorKind.Network)
+    {
+        ErrorCode = "stream_interrupted",
+        StandardErrorTail = process.StandardErrorTail,
+        ModelId = model,
+    };
+
     /// <summary>Maps an error result (and the assistant error message before it) to an exception.</summary>
     public static ClaudeCliException FromResult(JsonElement result, AssistantError? assistantError, ClaudeCliProcess process, string? model)
     {
@@ -80,6 +115,11 @@ internal static class ClaudeCliErrors
         var code = assistantError?.Code ?? (subtype is "success" ? null : subtype);
         var kind = status is { } st2 ? LlmConnectorException.KindFromStatus(st2) : KindFromCode(code);
         var message = $"The Claude CLI reported an error{(status is null ? string.Empty : $" (API status {status})")}: {text ?? "no details"}.";
+        if (code == "error_max_turns")
+        {
+            message += " The model wanted more turns than ClaudeCli:MaxTurns allows; raise it if the host enabled tools.";
+        }
+
         if (kind == LlmErrorKind.Authentication)
         {
             message += " " + LoginHint;
@@ -103,7 +143,8 @@ internal static class ClaudeCliErrors
         "rate_limit" => LlmErrorKind.RateLimited,
         "invalid_request" => LlmErrorKind.InvalidRequest,
         "server_error" => LlmErrorKind.ServerError,
-        "error_max_turns" or "error_max_budget_usd" or "error_max_structured_output_retries" => LlmErrorKind.InvalidRequest,
+        // Limits of the host's configuration or of the model's behaviour, not mistakes of the caller's request.
+        "error_max_turns" or "error_max_budget_usd" or "error_max_structured_output_retries" => LlmErrorKind.ServerError,
         _ => LlmErrorKind.Unknown,
     };
 

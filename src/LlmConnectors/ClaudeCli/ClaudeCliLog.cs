@@ -22,4 +22,10 @@ internal static partial class ClaudeCliLog
 
     [LoggerMessage(6, LogLevel.Trace, "Claude CLI stdout of process {ProcessId}: {Line}")]
     public static partial void OutputLine(ILogger logger, int processId, string line);
+
+    [LoggerMessage(7, LogLevel.Warning, "setpriv (util-linux) was not found on PATH: Claude CLI processes cannot be tied to this process and would outlive it if it were killed with SIGKILL. Install util-linux (apt-get install util-linux) to fix it.")]
+    public static partial void SetprivMissing(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Warning, "The upstream stream of Claude CLI process {ProcessId} broke after {StreamedChars} characters had been streamed, and the CLI fetched the answer again; the request fails instead of returning a truncated answer.")]
+    public static partial void StreamRestarted(ILogger logger, int processId, int streamedChars);
 }

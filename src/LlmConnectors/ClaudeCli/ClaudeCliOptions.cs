@@ -16,21 +16,28 @@ public sealed class ClaudeCliOptions
     public string? ModelId { get; set; }
 
     /// <summary>
-    /// Gets or sets the working directory of the CLI. Default: <see langword="null"/>, a fresh empty temporary directory per process,
-    /// removed when the process ends (so no project <c>CLAUDE.md</c> or settings leak in).
+    /// Gets or sets the working directory of the CLI. Default: <see langword="null"/>, a fresh empty private directory per process,
+    /// removed when the process ends (so no project <c>CLAUDE.md</c> or settings leak in). The CLI loads no project settings or memory
+    /// from a directory set here either (<c>--setting-sources ""</c>), and reads no file in it for a request.
     /// </summary>
     public string? WorkingDirectory { get; set; }
 
     /// <summary>
-    /// Gets or sets the CLI's configuration directory (<c>CLAUDE_CONFIG_DIR</c>). Default: <see langword="null"/>, the CLI's own
-    /// (<c>~/.claude</c>), where <c>claude auth login</c> keeps the subscription credentials.
+    /// Gets or sets the operator's CLI configuration directory, where <c>claude auth login</c> keeps the subscription credentials.
+    /// Default: <see langword="null"/>, <c>CLAUDE_CONFIG_DIR</c> (from <see cref="EnvironmentVariables"/> or this process's
+    /// environment), else <c>~/.claude</c>. It is read for the login only: every process runs with its own private, temporary
+    /// <c>CLAUDE_CONFIG_DIR</c> that links this directory's <c>.credentials.json</c> (so a login refreshed by the operator's own
+    /// <c>claude</c> is seen at once) and holds nothing else. The operator's settings, memory, projects and MCP servers are not
+    /// visible to the CLI, and nothing the CLI writes reaches this directory.
     /// </summary>
     public string? ConfigDirectory { get; set; }
 
     /// <summary>
     /// Gets the environment variables set for the CLI on top of this process's own; a <see langword="null"/> value removes a variable.
-    /// The client sets <c>CLAUDE_CODE_MAX_RETRIES=0</c> (the pack decides about retries) and
-    /// <c>CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1</c> unless overridden here.
+    /// The client sets <c>CLAUDE_CODE_MAX_RETRIES=1</c> (so that a failing API call is announced with the API's delay; the request
+    /// then stops and the pack decides about retries) and <c>CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1</c> unless overridden here;
+    /// setting <c>CLAUDE_CODE_MAX_RETRIES</c> here lets the CLI retry by itself. <c>CLAUDE_CONFIG_DIR</c> here names the operator's
+    /// directory, like <see cref="ConfigDirectory"/>; the process always gets its private one.
     /// </summary>
     public IDictionary<string, string?> EnvironmentVariables { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
 

@@ -10,15 +10,15 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
     private const int StderrTailLines = 20;
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private readonly Process _process;
-    private readonly string? _temporaryDirectory;
+    private readonly ClaudeCliHome _home;
     private readonly Queue<string> _stderrTail = new();
     private readonly Stream _stdin;
     private int _disposed;
 
-    private ClaudeCliProcess(Process process, string? temporaryDirectory, string? startModel)
+    private ClaudeCliProcess(Process process, ClaudeCliHome home, string? startModel)
     {
         _process = process;
-        _temporaryDirectory = temporaryDirectory;
+        _home = home;
         StartModel = startModel;
         Id = process.Id;
         _stdin = process.StandardInput.BaseStream;
@@ -77,14 +77,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             startModel = null;
         }
 
-        string? temporaryDirectory = null;
-        var workingDirectory = options.WorkingDirectory;
-        if (string.IsNullOrEmpty(workingDirectory))
-        {
-            temporaryDirectory = Directory.CreateTempSubdirectory("llmc-claude-").FullName;
-            workingDirectory = temporaryDirectory;
-        }
-
+        var home = ClaudeCliHome.Create(options);
         var startInfo = new ProcessStartInfo
         {
             FileName = options.ExecutablePath,
@@ -95,7 +88,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             StandardOutputEncoding = Utf8,
             StandardErrorEncoding = Utf8,
             StandardInputEncoding = Utf8,
-            WorkingDirectory = workingDirectory,
+            WorkingDirectory = home.WorkingDirectory,
             CreateNoWindow = true,
         };
         foreach (var argument in BuildArguments(options, startModel, tools))
@@ -103,20 +96,44 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        var environment = startInfo.Environment;
-        environment["CLAUDE_CODE_MAX_RETRIES"] = "0";
-        environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
-        if (!string.IsNullOrEmpty(options.ConfigDirectory))
-        {
-            environment["CLAUDE_CONFIG_DIR"] = options.ConfigDirectory;
-        }
-
+        SetEnvironment(startInfo, options, home);
         if (tools is not null)
         {
             // A process parked on a tools/call waits for the caller, bounded by ParkedProcessIdleTimeout, not by the CLI's MCP timeout.
-            environment["MCP_TOOL_TIMEOUT"] = "86400000";
+            startInfo.Environment["MCP_TOOL_TIMEOUT"] = "86400000";
         }
 
+        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        try
+        {
+            ClaudeCliSpawner.Start(process, startInfo);
+        }
+        catch
+        {
+            process.Dispose();
+            home.Delete();
+            throw;
+        }
+
+        var cli = new ClaudeCliProcess(process, home, startModel);
+        process.ErrorDataReceived += (_, e) => cli.OnStandardError(e.Data);
+        process.BeginErrorReadLine();
+        return cli;
+    }
+
+    /// <summary>
+    /// Sets the CLI's environment: this process's own, then <see cref="ClaudeCliOptions.EnvironmentVariables"/>, then the private
+    /// configuration directory (which nothing overrides). Retries are left to the pack (see <see cref="ClaudeCliSession"/>), and
+    /// non-essential traffic (telemetry, update checks) is off, unless the host's variables say otherwise.
+    /// </summary>
+    /// <param name="startInfo">The start information to fill.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="home">The private directories of the process.</param>
+    public static void SetEnvironment(ProcessStartInfo startInfo, ClaudeCliOptions options, ClaudeCliHome home)
+    {
+        var environment = startInfo.Environment;
+        environment["CLAUDE_CODE_MAX_RETRIES"] = "1";
+        environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
         foreach (var (name, value) in options.EnvironmentVariables)
         {
             if (value is null)
@@ -129,23 +146,13 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             }
         }
 
-        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        try
-        {
-            _ = process.Start();
-        }
-        catch
-        {
-            process.Dispose();
-            TryDeleteDirectory(temporaryDirectory);
-            throw;
-        }
-
-        var cli = new ClaudeCliProcess(process, temporaryDirectory, startModel);
-        process.ErrorDataReceived += (_, e) => cli.OnStandardError(e.Data);
-        process.BeginErrorReadLine();
-        return cli;
+        environment["CLAUDE_CONFIG_DIR"] = home.ConfigDirectory;
     }
+
+    /// <summary>Tells whether the host let the CLI retry API errors itself (it set <c>CLAUDE_CODE_MAX_RETRIES</c>).</summary>
+    /// <param name="options">The settings.</param>
+    /// <returns><see langword="true"/> when the CLI retries; otherwise the pack does.</returns>
+    public static bool CliRetries(ClaudeCliOptions options) => options.EnvironmentVariables.ContainsKey("CLAUDE_CODE_MAX_RETRIES");
 
     /// <summary>Builds the start-up flags: everything that is the same for every request, and the start model.</summary>
     /// <param name="options">The settings.</param>
@@ -166,6 +173,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
             "--max-turns", maxTurns.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tools", string.Join(',', options.AllowedTools),
         };
+        arguments.AddRange(ClaudeCliChannel.StartFlags);
         IList<string> allowed = tools is null ? options.AllowedTools : [.. options.AllowedTools, .. tools.AllowedToolNames];
         if (allowed.Count > 0)
         {
@@ -309,26 +317,7 @@ internal sealed partial class ClaudeCliProcess : IAsyncDisposable
         Kill();
         _ = await WaitForExitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         _process.Dispose();
-        TryDeleteDirectory(_temporaryDirectory);
-    }
-
-    private static void TryDeleteDirectory(string? directory)
-    {
-        if (directory is null)
-        {
-            return;
-        }
-
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        _home.Delete();
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:@/\[\]-]*\z")]

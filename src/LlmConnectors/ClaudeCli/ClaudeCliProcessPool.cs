@@ -12,7 +12,6 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private readonly ClaudeCliOptions _options;
     private readonly ILogger _logger;
-    private readonly Action<int> _started;
     private readonly ConcurrentQueue<ClaudeCliProcess> _idle = new();
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _disposing = new();
@@ -22,9 +21,8 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
     private bool _disposed;
     private TaskCompletionSource _filled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ClaudeCliProcessPool(ClaudeCliOptions options, ILogger logger, Action<int> started)
+    public ClaudeCliProcessPool(ClaudeCliOptions options, ILogger logger)
     {
-        _started = started;
         _options = options;
         _logger = logger;
         _preferredModel = string.IsNullOrEmpty(options.ModelId) ? null : options.ModelId;
@@ -210,7 +208,6 @@ internal sealed class ClaudeCliProcessPool : IAsyncDisposable
         try
         {
             process = ClaudeCliProcess.Start(_options, Volatile.Read(ref _preferredModel));
-            _started(process.Id);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposing.Token);
             timeout.CancelAfter(ReadyTimeout);
             if (!await process.WaitReadyAsync(timeout.Token).ConfigureAwait(false))

@@ -15,7 +15,7 @@ internal sealed class ClaudeCliRequest
         ModelId = modelId;
     }
 
-    /// <summary>Gets the text of the system messages, one entry per message.</summary>
+    /// <summary>Gets <c>ChatOptions.Instructions</c>, then the text of the system messages, one entry per message.</summary>
     public IReadOnlyList<string> SystemPrompt { get; }
 
     /// <summary>Gets the earlier user and assistant messages, in order (tool messages count as user messages).</summary>
@@ -56,6 +56,42 @@ internal sealed class ClaudeCliRequest
 
     private string? _conversationHash;
 
+    /// <summary>
+    /// Removes the root <c>$schema</c> keyword. The CLI compiles the schema with a validator that knows only older drafts: with
+    /// <c>"$schema": "https://json-schema.org/draft/2020-12/schema"</c> (which MEAI's <c>ForJsonSchema&lt;T&gt;</c> and
+    /// <c>GetResponseAsync&lt;T&gt;</c> write) it offers no StructuredOutput tool at all and the model answers in prose. Without the
+    /// keyword the same schema, <c>$defs</c> and <c>$ref</c> included, works.
+    /// </summary>
+    /// <param name="schema">The caller's schema (not modified).</param>
+    /// <returns>The schema the CLI can compile.</returns>
+    internal static JsonElement WithoutMetaSchema(JsonElement schema)
+    {
+        if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("$schema", out _))
+        {
+            return schema;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in schema.EnumerateObject())
+            {
+                if (property.NameEquals("$schema"))
+                {
+                    continue;
+                }
+
+                property.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
     /// <summary>Splits a conversation.</summary>
     /// <param name="messages">The caller's messages (not modified).</param>
     /// <param name="options">The caller's options (not modified).</param>
@@ -65,6 +101,12 @@ internal sealed class ClaudeCliRequest
     public static ClaudeCliRequest Create(IEnumerable<ChatMessage> messages, ChatOptions? options, ClaudeCliOptions clientOptions)
     {
         var system = new List<string>();
+        if (!string.IsNullOrEmpty(options?.Instructions))
+        {
+            // ChatOptions.Instructions (an agent's instructions) come first, before the conversation's own system messages.
+            system.Add(options.Instructions);
+        }
+
         var conversation = new List<ChatMessage>();
         foreach (var message in messages)
         {
@@ -90,7 +132,7 @@ internal sealed class ClaudeCliRequest
                 nameof(messages));
         }
 
-        JsonElement? schema = options?.ResponseFormat is ChatResponseFormatJson { Schema: { } s } ? s : null;
+        JsonElement? schema = options?.ResponseFormat is ChatResponseFormatJson { Schema: { } s } ? WithoutMetaSchema(s) : null;
         var model = string.IsNullOrEmpty(options?.ModelId) ? clientOptions.ModelId : options.ModelId;
         IReadOnlyList<AIFunctionDeclaration> tools = options?.Tools is { Count: > 0 } declared ? [.. declared.OfType<AIFunctionDeclaration>()] : [];
         var modelId = string.IsNullOrEmpty(model) ? null : model;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,8 @@ internal sealed class ClaudeCliSession : IDisposable
     private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
     private readonly ClaudeCliToolBridge? _tools;
     private readonly IReadOnlyList<ClaudeCliToolBridge.WaitingCall>? _continuing;
+    private readonly StringBuilder? _streamed;
+    private readonly bool _cliRetries;
     private ClaudeCliErrors.AssistantError? _assistantError;
     private string? _messageId;
     private string? _model;
@@ -41,6 +44,8 @@ internal sealed class ClaudeCliSession : IDisposable
         _callerToken = callerToken;
         _timeout = new CancellationTokenSource(options.RequestTimeout);
         _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _timeout.Token, disposingToken);
+        _streamed = streaming && request.JsonSchema is null ? new StringBuilder() : null;
+        _cliRetries = ClaudeCliProcess.CliRetries(options);
     }
 
     /// <summary>
@@ -136,10 +141,11 @@ internal sealed class ClaudeCliSession : IDisposable
                             return BuildToolCalls(_tools);
                         }
 
-                        if (Type(ev) == "content_block_delta" && _streaming && _request.JsonSchema is null
+                        if (Type(ev) == "content_block_delta" && _streamed is not null
                             && ev.TryGetProperty("delta", out var delta) && Type(delta) == "text_delta"
                             && delta.TryGetProperty("text", out var text) && text.GetString() is { Length: > 0 } chunk)
                         {
+                            _ = _streamed.Append(chunk);
                             return new ChatResponseUpdate(ChatRole.Assistant, chunk) { ResponseId = _messageId, MessageId = _messageId, ModelId = _model };
                         }
 
@@ -150,9 +156,10 @@ internal sealed class ClaudeCliSession : IDisposable
                             throw ClaudeCliErrors.FromResult(root, _assistantError, _process, _request.ModelId);
                         }
 
+                        var unstreamed = UnstreamedTail(root);
                         _done = true;
                         ClaudeCliLog.RequestFinished(_logger, _process.Id, _stopwatch.ElapsedMilliseconds);
-                        return BuildFinal(root);
+                        return BuildFinal(root, unstreamed);
                     default:
                         break;
                 }
@@ -207,10 +214,38 @@ internal sealed class ClaudeCliSession : IDisposable
         return properties;
     }
 
-    private ChatResponseUpdate BuildFinal(JsonElement result)
+    /// <summary>
+    /// Checks, when streaming, that the updates carried the whole answer. When the upstream stream breaks, the CLI fetches the answer
+    /// again without streaming (even with retries off) and reports the full text only in the result: a text that continues what was
+    /// streamed is completed with its rest; any other text cannot be, and the request fails rather than end a truncated answer as
+    /// complete.
+    /// </summary>
+    /// <param name="result">The successful result.</param>
+    /// <returns>The text still to send; empty when the updates carried everything.</returns>
+    /// <exception cref="ClaudeCliException">The streamed text is not the beginning of the answer.</exception>
+    private string UnstreamedTail(JsonElement result)
+    {
+        if (_streamed is null)
+        {
+            return string.Empty;
+        }
+
+        var answer = result.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() ?? string.Empty : string.Empty;
+        var streamed = _streamed.ToString();
+        if (answer.StartsWith(streamed, StringComparison.Ordinal))
+        {
+            return answer[streamed.Length..];
+        }
+
+        _process.Kill();
+        ClaudeCliLog.StreamRestarted(_logger, _process.Id, streamed.Length);
+        throw ClaudeCliErrors.StreamBroken(streamed.Length, _process, _request.ModelId);
+    }
+
+    private ChatResponseUpdate BuildFinal(JsonElement result, string unstreamed)
     {
         var contents = new List<AIContent>();
-        string? text = null;
+        string? text = unstreamed;
         if (_request.JsonSchema is not null && result.TryGetProperty("structured_output", out var structured) && structured.ValueKind is not JsonValueKind.Null and not JsonValueKind.Undefined)
         {
             text = structured.GetRawText();
@@ -362,9 +397,19 @@ internal sealed class ClaudeCliSession : IDisposable
                     root.TryGetProperty("api_error_type", out var t) ? t.GetString() : null,
                     text);
             }
+            else if (Type(root) == "system" && !_cliRetries && root.TryGetProperty("subtype", out var subtype) && subtype.ValueEquals("api_retry"))
+            {
+                // The CLI is about to wait and call the API again (it runs with one retry so that it says how long the API asks it
+                // to wait): the pack's own retry decides instead, with that delay, so the CLI is stopped before it calls again.
+                _process.Kill();
+                var retry = ClaudeCliErrors.RetryRequested(root, _process, _request.ModelId);
+                document.Dispose();
+                throw retry;
+            }
             else if (Type(root) == "stream_event" && root.TryGetProperty("event", out var ev) && Type(ev) == "message_start"
                 && ev.TryGetProperty("message", out var started))
             {
+                _ = _streamed?.Clear();
                 _messageId = started.TryGetProperty("id", out var id) ? id.GetString() : _messageId;
                 _model = started.TryGetProperty("model", out var model) ? model.GetString() : _model;
             }

@@ -46,9 +46,9 @@ internal sealed partial class ClaudeCliToolBridge
     /// <summary>Gets the names the CLI allows (<c>--allowedTools</c>): exactly the declared functions, under the server's prefix.</summary>
     public IEnumerable<string> AllowedToolNames => _tools.Keys.Select(name => Prefix + name);
 
-    /// <summary>Gets the start-up flags that declare the in-process server (no other MCP server is loaded).</summary>
+    /// <summary>Gets the start-up flags that declare the in-process server (ClaudeCliChannel's --strict-mcp-config keeps every other server out).</summary>
     public static IReadOnlyList<string> StartArguments { get; } =
-        ["--mcp-config", """{"mcpServers":{"pack":{"type":"sdk","name":"pack"}}}""", "--strict-mcp-config"];
+        ["--mcp-config", """{"mcpServers":{"pack":{"type":"sdk","name":"pack"}}}"""];
 
     /// <summary>Gets the system instruction that carries a required tool mode, if any (the CLI has no <c>tool_choice</c> switch).</summary>
     public string? Instructions { get; }

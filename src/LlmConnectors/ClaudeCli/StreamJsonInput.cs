@@ -59,12 +59,14 @@ internal static class StreamJsonInput
     });
 
     /// <summary>
-    /// A user message; with <paramref name="query"/> false it is appended to the transcript without starting a turn. With
-    /// <paramref name="toolBlocks"/> (the request offers functions), function results are <c>tool_result</c> blocks.
+    /// A user message, marked as content (see <see cref="ClaudeCliChannel"/>); with <paramref name="query"/> false it is appended to
+    /// the transcript without starting a turn. With <paramref name="toolBlocks"/> (the request offers functions), function results
+    /// are <c>tool_result</c> blocks.
     /// </summary>
     public static byte[] User(ChatMessage message, bool query, bool toolBlocks = false) => Write(w =>
     {
         w.WriteString("type", "user");
+        ClaudeCliChannel.MarkAsContent(w);
         w.WriteStartObject("message");
         w.WriteString("role", "user");
         WriteContent(w, message, toolBlocks);

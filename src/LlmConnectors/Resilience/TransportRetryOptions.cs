@@ -20,13 +20,19 @@ public sealed class TransportRetryOptions
     /// <summary>Gets or sets the delay before the first retry; later delays grow exponentially. Default: 1 second.</summary>
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets or sets the longest delay between two tries, <c>Retry-After</c> included. Default: 30 seconds.</summary>
+    /// <summary>
+    /// Gets or sets the longest delay between two tries. A provider whose <c>Retry-After</c> asks for longer is not retried: the
+    /// failure reaches the caller at once, its <see cref="LlmConnectorException.RetryAfter"/> set. Default: 30 seconds.
+    /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets a value indicating whether delays are jittered, so that many clients do not retry in step. Default: <see langword="true"/>.</summary>
     public bool UseJitter { get; set; } = true;
 
-    /// <summary>Gets or sets a value indicating whether a <c>Retry-After</c> sent by the provider sets the delay. Default: <see langword="true"/>.</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether a <c>Retry-After</c> sent by the provider sets the delay (never shorter than asked, and
+    /// no retry when it is longer than <see cref="MaxDelay"/>). Default: <see langword="true"/>.
+    /// </summary>
     public bool HonorRetryAfter { get; set; } = true;
 
     /// <summary>Checks the settings and returns one message per setting that is out of range, naming the setting and the accepted values.</summary>

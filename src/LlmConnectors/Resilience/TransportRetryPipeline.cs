@@ -27,13 +27,15 @@ internal static class TransportRetryPipeline
             MaxDelay = options.MaxDelay,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = options.UseJitter,
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsRetryable(e, args.Context.CancellationToken)),
+            // A provider that asks for a longer wait than MaxDelay gets no retry: the failure, with its RetryAfter, goes to the caller
+            // at once rather than a retry sooner than the provider allows.
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is { } e && IsRetryable(e, args.Context.CancellationToken) && !(options.HonorRetryAfter && e is LlmConnectorException { RetryAfter: { } wait } && wait > options.MaxDelay)),
             DelayGenerator = args =>
             {
                 if (options.HonorRetryAfter && args.Outcome.Exception is LlmConnectorException { RetryAfter: { } retryAfter })
                 {
-                    var bounded = retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter > options.MaxDelay ? options.MaxDelay : retryAfter;
-                    return ValueTask.FromResult<TimeSpan?>(bounded);
+                    return ValueTask.FromResult<TimeSpan?>(retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter);
                 }
 
                 return ValueTask.FromResult<TimeSpan?>(null);

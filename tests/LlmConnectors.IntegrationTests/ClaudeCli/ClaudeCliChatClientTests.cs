@@ -130,6 +130,67 @@ public sealed class ClaudeCliChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_TypedResponseWithMeaiSchema_ReachesTheCliAsStructuredOutput()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.StructuredOutput("""{"name":"Ada","age":36}"""));
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+
+        // MEAI writes "$schema": "https://json-schema.org/draft/2020-12/schema" into the schema of ForJsonSchema<T> (and GetResponseAsync<T>).
+        var response = await client.GetResponseAsync(
+            [new(ChatRole.User, "Who wrote the first program?")],
+            new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema<SchemaPerson>() },
+            Ct);
+
+        Assert.Equal(new SchemaPerson("Ada", 36), JsonSerializer.Deserialize<SchemaPerson>(response.Text, JsonSerializerOptions.Web));
+        var request = Assert.Single(server.Requests);
+        Assert.Contains("StructuredOutput", request.Tools);
+        Assert.Contains("\"age\"", request.RawJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_SchemaWithDraft2020MetaSchemaDefsAndRefs_ReachesTheCliAsStructuredOutput()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.StructuredOutput("""{"owner":{"name":"Ada"}}"""));
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+        var schema = JsonDocument.Parse("""
+            {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
+             "properties":{"owner":{"$ref":"#/$defs/person"}},"required":["owner"],
+             "$defs":{"person":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}}}
+            """).RootElement;
+
+        var response = await client.GetResponseAsync(
+            [new(ChatRole.User, "Who owns it?")],
+            new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, "ownership") },
+            Ct);
+
+        Assert.Equal("""{"owner":{"name":"Ada"}}""", response.Text);
+        var request = Assert.Single(server.Requests);
+        Assert.Contains("StructuredOutput", request.Tools);
+        Assert.Contains("#/$defs/person", request.RawJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_Instructions_ReachTheModelAsSystemInstructionsBeforeSystemMessages()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+
+        _ = await client.GetResponseAsync(
+            [new(ChatRole.System, "Answer in French."), new(ChatRole.User, "Hi")],
+            new ChatOptions { Instructions = "You are the billing agent." },
+            Ct);
+
+        var system = Assert.Single(server.Requests).System;
+        var instructions = system.ToList().FindIndex(s => s.Contains("You are the billing agent.", StringComparison.Ordinal));
+        var french = system.ToList().FindIndex(s => s.Contains("Answer in French.", StringComparison.Ordinal));
+        Assert.True(instructions >= 0, $"The instructions are missing from the system prompt: {string.Join(" | ", system)}");
+        Assert.True(french >= instructions, "The instructions come before the system messages.");
+        Assert.Equal(["Hi"], server.Requests[0].ConversationMessages.Select(m => m.Text));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_OtherModelAndSystemPrompt_UsesThemWithoutExtraApiCalls()
     {
         await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
@@ -175,7 +236,7 @@ public sealed class ClaudeCliChatClientTests
         Assert.Equal(kind, e.Kind);
         Assert.Equal((HttpStatusCode)status, e.StatusCode);
         Assert.Equal("claude-code", e.Provider);
-        Assert.Contains("scripted failure", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"status {status}", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(ClaudeCliTestEnvironment.ApiKey, e.Message, StringComparison.Ordinal);
         Assert.Single(server.Requests);
         if (status == 401)
@@ -201,8 +262,126 @@ public sealed class ClaudeCliChatClientTests
 
         Assert.Equal("after retry", text);
         Assert.Equal(2, server.Requests.Count);
-        Assert.Equal(2, client.StartedProcessIds.Count);
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_UpstreamBreaksMidStream_FailsInsteadOfEndingTruncated()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.Text("The first half", " and the second half.") with { BreakAfterDeltas = 1, DelayBetweenDeltas = TimeSpan.FromMilliseconds(300) });
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+
+        var received = new List<ChatResponseUpdate>();
+        var e = await Assert.ThrowsAsync<ClaudeCliException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct))
+            {
+                received.Add(update);
+            }
+        });
+
+        Assert.Equal(LlmErrorKind.Network, e.Kind);
+        Assert.StartsWith(string.Concat(received.Select(u => u.Text)), "The first half", StringComparison.Ordinal);
+        Assert.DoesNotContain(received, u => u.FinishReason is not null);
+        Assert.Single(server.Requests);
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_CliRetriesItselfAndFetchesAnotherAnswerAfterABreak_FailsInsteadOfEndingTruncated()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.Text("The first half", " and the second half.") with { BreakAfterDeltas = 1, DelayBetweenDeltas = TimeSpan.FromMilliseconds(300) }, ScriptedAnthropicReply.Text("A different answer."));
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.EnvironmentVariables["CLAUDE_CODE_MAX_RETRIES"] = "0"; // the CLI still fetches the answer again, without streaming
+        using var client = new ClaudeCliChatClient(options);
+
+        var received = new List<ChatResponseUpdate>();
+        var e = await Assert.ThrowsAsync<ClaudeCliException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct))
+            {
+                received.Add(update);
+            }
+        });
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal("stream_interrupted", e.ErrorCode);
+        Assert.Equal("The first half", string.Concat(received.Select(u => u.Text)));
+        Assert.DoesNotContain(received, u => u.FinishReason is not null);
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_CliRetriesItselfAndFetchesTheSameAnswerAfterABreak_SendsTheRestBeforeStop()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.Text("The first half", " and the second half.") with { BreakAfterDeltas = 1, DelayBetweenDeltas = TimeSpan.FromMilliseconds(300) }, ScriptedAnthropicReply.Text("The first half", " and the second half."));
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.EnvironmentVariables["CLAUDE_CODE_MAX_RETRIES"] = "0";
+        using var client = new ClaudeCliChatClient(options);
+
+        var updates = await client.GetStreamingResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct).ToListAsync(Ct);
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal("The first half and the second half.", string.Concat(updates.Select(u => u.Text)));
+        Assert.Equal(ChatFinishReason.Stop, updates[^1].FinishReason);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RateLimitedWithRetryAfterBeyondTheRetryBudget_FailsAfterOneCallWithTheUpstreamDelay()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.DefaultReply = _ => ScriptedAnthropicReply.Error(HttpStatusCode.TooManyRequests, "slow down", retryAfterSeconds: 30);
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.Retry.Enabled = true;
+        options.Retry.MaxRetryAttempts = 3;
+        options.Retry.BaseDelay = TimeSpan.Zero;
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(30);
+        using var client = new ClaudeCliChatClient(options);
+
+        var e = await Assert.ThrowsAsync<ClaudeCliException>(() => client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct));
+
+        Assert.Equal(LlmErrorKind.RateLimited, e.Kind);
+        Assert.Equal(HttpStatusCode.TooManyRequests, e.StatusCode);
+        Assert.NotNull(e.RetryAfter);
+        Assert.True(e.RetryAfter >= TimeSpan.FromSeconds(30), $"RetryAfter {e.RetryAfter} is shorter than the upstream's 30 s.");
+        Assert.Single(server.Requests);
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RateLimitedWithShortRetryAfter_RetriesOnceInANewProcess()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+        server.Enqueue(ScriptedAnthropicReply.Error(HttpStatusCode.TooManyRequests, "slow down", retryAfterSeconds: 1));
+        var options = ClaudeCliTestEnvironment.Options(server);
+        options.Retry.Enabled = true;
+        options.Retry.BaseDelay = TimeSpan.Zero;
+        using var client = new ClaudeCliChatClient(options);
+
+        var response = await client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct);
+
+        Assert.Equal("Hello world", response.Text);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ModelWantsMoreTurnsThanAllowed_IsNotBlamedOnTheRequest()
+    {
+        await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
+
+        // A tool call with no tool to run: the CLI answers it and needs a second turn, past --max-turns 1.
+        server.Enqueue(ScriptedAnthropicReply.StructuredOutput("""{"x":1}"""));
+        using var client = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+
+        var e = await Assert.ThrowsAsync<ClaudeCliException>(() => client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct));
+
+        Assert.Equal("error_max_turns", e.ErrorCode);
+        Assert.NotEqual(LlmErrorKind.InvalidRequest, e.Kind);
+        Assert.Equal(LlmErrorKind.ServerError, e.Kind);
+        Assert.Contains("ClaudeCli:MaxTurns", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -339,11 +518,10 @@ public sealed class ClaudeCliChatClientTests
             // The constructor started the pool's process; it takes about a third of a second to be ready.
             Assert.Equal(0, client.WarmProcessCount);
             var response = await client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct);
-            var startedByThen = client.StartedProcessIds.Count;
 
+            // Served by the pool's process (a cold start would say WarmStart false).
             Assert.Equal("Hello world", response.Text);
             Assert.Equal(true, response.AdditionalProperties![ClaudeCliPropertyNames.WarmStart]);
-            Assert.InRange(startedByThen, 1, 2); // the pool's first process, and perhaps already its refill; never a cold one as well
         }
         finally
         {
@@ -415,9 +593,9 @@ public sealed class ClaudeCliChatClientTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
         Assert.Equal(0, client.QueueLength);
+        Assert.Single(ClaudeCliTestEnvironment.ProcessesWithHome(options.EnvironmentVariables["HOME"]!));
         await first.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        Assert.Single(client.StartedProcessIds);
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LlmConnectors.TestServers.Anthropic;
 
 namespace LlmConnectors.IntegrationTests.ClaudeCli;
@@ -84,44 +83,71 @@ internal static class ClaudeCliTestEnvironment
         return path;
     }
 
-    /// <summary>Asserts that none of the processes the client started is still running.</summary>
+    /// <summary>Asserts that no process started with the client's private HOME (the CLI, or anything it started) is still running.</summary>
     public static async Task AssertNoProcessSurvivesAsync(ClaudeCliChatClient client)
     {
-        var ids = client.StartedProcessIds.ToArray();
-        Assert.NotEmpty(ids);
-        foreach (var id in ids)
-        {
-            Assert.False(await IsRunningAsync(id), $"Claude CLI process {id} is still running.");
-        }
-    }
+        var home = client.Options.EnvironmentVariables["HOME"];
+        Assert.False(string.IsNullOrEmpty(home), "The client's options have no private HOME; build them with ClaudeCliTestEnvironment.Options.");
 
-    private static async Task<bool> IsRunningAsync(int id)
-    {
         // The client waits for the kill to land before it returns; allow the kernel a moment to reap.
+        IReadOnlyList<int> running = [];
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            try
+            running = ProcessesWithHome(home!);
+            if (running.Count == 0)
             {
-                using var process = Process.GetProcessById(id);
-                if (process.HasExited)
-                {
-                    return false;
-                }
-
-                var stat = await File.ReadAllTextAsync($"/proc/{id}/stat").ConfigureAwait(false);
-                if (stat.Split(' ')[2] == "Z")
-                {
-                    return false;
-                }
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
-            {
-                return false;
+                return;
             }
 
             await Task.Delay(100).ConfigureAwait(false);
         }
 
-        return true;
+        Assert.Fail($"Processes started with HOME={home} are still running: {string.Join(", ", running.Select(Describe))}.");
+    }
+
+    /// <summary>
+    /// Finds the running (not zombie) processes whose environment has <c>HOME=<paramref name="home"/></c>: every CLI process of one
+    /// test's options, and anything those started, whoever their parent is now.
+    /// </summary>
+    public static IReadOnlyList<int> ProcessesWithHome(string home)
+    {
+        var needle = System.Text.Encoding.UTF8.GetBytes("HOME=" + home + "\0");
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var id) || id == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var environment = File.ReadAllBytes(Path.Combine(directory, "environ"));
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+                if (state != "Z" && environment.AsSpan().IndexOf(needle) >= 0)
+                {
+                    found.Add(id);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while being read.
+            }
+        }
+
+        return found;
+    }
+
+    private static string Describe(int id)
+    {
+        try
+        {
+            return $"{id} ({File.ReadAllText($"/proc/{id}/cmdline").Replace('\0', ' ').Trim()})";
+        }
+        catch (IOException)
+        {
+            return id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 }

@@ -133,6 +133,19 @@ public sealed class LlmcTests(SampleBackends backends) : IClassFixture<SampleBac
         Assert.Equal("stop", answer.RootElement.GetProperty("finishReason").GetString());
     }
 
+    [Theory]
+    [InlineData("/help")]
+    [InlineData("!ls")]
+    public async Task Chat_ClaudeCliCommandLikePrompt_GoesToTheModelAsTyped(string prompt)
+    {
+        var result = await Llmc.RunAsync(SampleBackends.Merge(backends.ClaudeCliEnvironment), "chat", prompt, "-m", "cli/haiku");
+
+        Assert.True(result.ExitCode == 0, result.Describe("llmc chat"));
+        Assert.EndsWith($"! You said: {prompt}", result.StandardOutput.Trim(), StringComparison.Ordinal);
+        var request = backends.Anthropic.Requests.Last(r => r.RawJson.Contains(prompt, StringComparison.Ordinal));
+        Assert.Equal(prompt, request.ConversationMessages[^1].Text);
+    }
+
     [Fact]
     public async Task Chat_ClaudeCliByModelPrefix_StreamsTheAnswerFromTheRealCli()
     {

@@ -42,6 +42,12 @@ public sealed record ScriptedAnthropicReply
     /// <summary>Gets the output tokens the reply reports.</summary>
     public int OutputTokens { get; init; } = 5;
 
+    /// <summary>
+    /// Gets the number of text deltas a streamed answer sends before the server drops the connection mid-stream; <see langword="null"/>
+    /// for a whole answer. A non-streamed request answers with the whole text.
+    /// </summary>
+    public int? BreakAfterDeltas { get; init; }
+
     /// <summary>Gets the delay between two streamed deltas.</summary>
     public TimeSpan DelayBetweenDeltas { get; init; }
 

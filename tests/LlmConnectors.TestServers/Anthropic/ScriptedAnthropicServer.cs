@@ -183,11 +183,18 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
                 w.WriteString("text", string.Empty);
                 w.WriteEndObject();
             }, cancellationToken).ConfigureAwait(false);
+            var sent = 0;
             foreach (var delta in reply.TextDeltas)
             {
                 if (reply.DelayBetweenDeltas > TimeSpan.Zero)
                 {
                     await Task.Delay(reply.DelayBetweenDeltas, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (sent++ == reply.BreakAfterDeltas)
+                {
+                    context.Abort();
+                    return;
                 }
 
                 await WriteEventAsync(response, "content_block_delta", w =>

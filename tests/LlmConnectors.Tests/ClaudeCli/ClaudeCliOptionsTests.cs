@@ -43,7 +43,8 @@ public sealed class ClaudeCliOptionsTests
         var arguments = ClaudeCliProcess.BuildArguments(new ClaudeCliOptions(), startModel: null);
 
         Assert.Equal(
-            ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--include-partial-messages", "--no-session-persistence", "--max-turns", "1", "--tools", "", "--system-prompt", ""],
+            ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--include-partial-messages", "--no-session-persistence", "--max-turns", "1", "--tools", "",
+                "--setting-sources", "", "--strict-mcp-config", "--disable-slash-commands", "--system-prompt", ""],
             arguments);
     }
 

@@ -14,6 +14,7 @@ public sealed class StreamJsonInputTests
         var root = json.RootElement;
         Assert.Equal("user", root.GetProperty("type").GetString());
         Assert.False(root.GetProperty("shouldQuery").GetBoolean());
+        Assert.True(root.GetProperty("client_composed").GetBoolean());
         Assert.Equal("earlier", root.GetProperty("message").GetProperty("content")[0].GetProperty("text").GetString());
     }
 
@@ -27,6 +28,7 @@ public sealed class StreamJsonInputTests
 
         var root = json.RootElement;
         Assert.False(root.TryGetProperty("shouldQuery", out _));
+        Assert.True(root.GetProperty("client_composed").GetBoolean());
         var image = root.GetProperty("message").GetProperty("content")[1];
         Assert.Equal("image", image.GetProperty("type").GetString());
         Assert.Equal("image/jpeg", image.GetProperty("source").GetProperty("media_type").GetString());

@@ -56,6 +56,43 @@ public class TransportRetryPipelineTests
     }
 
     [Fact]
+    public async Task Create_RetryAfterLongerThanMaxDelay_IsNotRetriedAndReachesTheCallerWithItsDelay()
+    {
+        var pipeline = TransportRetryPipeline.Create(new TransportRetryOptions { BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromSeconds(30), UseJitter = false });
+        var calls = 0;
+
+        var e = await Assert.ThrowsAsync<LlmConnectorException>(async () => await pipeline.ExecuteAsync<string>(_ =>
+        {
+            calls++;
+            throw new LlmConnectorException("busy", LlmErrorKind.RateLimited, "test", HttpStatusCode.TooManyRequests) { RetryAfter = TimeSpan.FromSeconds(33) };
+        }, TestContext.Current.CancellationToken));
+
+        Assert.Equal(1, calls);
+        Assert.Equal(TimeSpan.FromSeconds(33), e.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Create_RetryAfterWithinMaxDelay_WaitsNoLessThanAsked()
+    {
+        var delays = new List<TimeSpan>();
+        var pipeline = TransportRetryPipeline.Create(
+            new TransportRetryOptions { BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromSeconds(30), UseJitter = false },
+            onRetry: args => delays.Add(args.RetryDelay));
+        var calls = 0;
+
+        var result = await pipeline.ExecuteAsync(_ =>
+        {
+            calls++;
+            return calls < 2
+                ? throw new LlmConnectorException("busy", LlmErrorKind.RateLimited, "test", HttpStatusCode.TooManyRequests) { RetryAfter = TimeSpan.FromMilliseconds(30) }
+                : ValueTask.FromResult("ok");
+        }, TestContext.Current.CancellationToken);
+
+        Assert.Equal("ok", result);
+        Assert.Equal([TimeSpan.FromMilliseconds(30)], delays);
+    }
+
+    [Fact]
     public async Task Create_RetriesTransientThenSucceeds_AndStopsOnAuthFailure()
     {
         var pipeline = TransportRetryPipeline.Create(new TransportRetryOptions { BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero, UseJitter = false });
