@@ -20,7 +20,8 @@ public sealed class ClaudeCliToolTests
         server.Enqueue(
             ScriptedAnthropicReply.ToolUse(string.Empty, ("toolu_weather1", "mcp__pack__get_weather", """{"city":"Lyon"}""")),
             ScriptedAnthropicReply.Text("It is sunny ", "in Lyon."));
-        using var cli = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+        var started = new StartedProcesses();
+        using var cli = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server), started);
         using var client = new FunctionInvokingChatClient(cli);
         var options = new ChatOptions { Tools = [Weather()] };
         List<ChatMessage> messages = [new(ChatRole.System, "You are a weather bot."), new(ChatRole.User, "Weather in Lyon?")];
@@ -52,7 +53,7 @@ public sealed class ClaudeCliToolTests
         Assert.Contains("sunny, 21 C in Lyon", result.GetProperty("content").GetRawText(), StringComparison.Ordinal);
 
         // The result went to the process that was waiting for it: one process served the whole round trip, and none is left.
-        Assert.Single(cli.StartedProcessIds);
+        Assert.Single(started.Ids);
         Assert.Equal(0, cli.ParkedProcessCount);
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(cli);
     }
@@ -62,7 +63,8 @@ public sealed class ClaudeCliToolTests
     {
         await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
         server.Enqueue(ScriptedAnthropicReply.ToolUse("Let me check.", ("toolu_a", "mcp__pack__get_weather", """{"city":"Paris"}""")));
-        var cli = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+        var started = new StartedProcesses();
+        var cli = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server), started);
 
         var response = await cli.GetResponseAsync([new(ChatRole.User, "Weather in Paris?")], new ChatOptions { Tools = [Weather()] }, Ct);
 
@@ -86,13 +88,14 @@ public sealed class ClaudeCliToolTests
             ScriptedAnthropicReply.Text("Sunny in Oslo."));
         var settings = ClaudeCliTestEnvironment.Options(server);
         settings.MaxParkedProcesses = 0;
-        using var cli = new ClaudeCliChatClient(settings);
+        var started = new StartedProcesses();
+        using var cli = new ClaudeCliChatClient(settings, started);
         using var client = new FunctionInvokingChatClient(cli);
 
         var response = await client.GetResponseAsync([new(ChatRole.User, "Weather in Oslo?")], new ChatOptions { Tools = [Weather()] }, Ct);
 
         Assert.Equal("Sunny in Oslo.", response.Text);
-        Assert.Equal(2, cli.StartedProcessIds.Count);
+        Assert.Equal(2, started.Ids.Count);
         var replayed = server.Requests[1].ConversationMessages;
         Assert.Equal("Weather in Oslo?", replayed[0].Text);
         Assert.Equal("toolu_1", Assert.Single(replayed[1].Blocks("tool_use")).GetProperty("id").GetString());
@@ -111,7 +114,8 @@ public sealed class ClaudeCliToolTests
                 ("toolu_p1", "mcp__pack__get_weather", """{"city":"Rome"}"""),
                 ("toolu_p2", "mcp__pack__get_weather", """{"city":"Nice"}""")),
             ScriptedAnthropicReply.Text("Both sunny."));
-        using var cli = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+        var started = new StartedProcesses();
+        using var cli = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server), started);
         using var client = new FunctionInvokingChatClient(cli);
 
         var response = await client.GetResponseAsync([new(ChatRole.User, "Rome and Nice?")], new ChatOptions { Tools = [Weather()] }, Ct);
@@ -121,7 +125,7 @@ public sealed class ClaudeCliToolTests
         var results = server.Requests[1].ConversationMessages[^1].Blocks("tool_result");
         Assert.Equal(["toolu_p1", "toolu_p2"], results.Select(r => r.GetProperty("tool_use_id").GetString()).Order());
         Assert.Contains("Nice", results.Single(r => r.GetProperty("tool_use_id").GetString() == "toolu_p2").GetProperty("content").GetRawText(), StringComparison.Ordinal);
-        Assert.Single(cli.StartedProcessIds);
+        Assert.Single(started.Ids);
     }
 
     [Fact]
@@ -157,11 +161,12 @@ public sealed class ClaudeCliToolTests
     public async Task GetResponseAsync_FunctionNameTheModelCannotUseSafely_IsRejectedBeforeAnyProcessStarts(string name)
     {
         await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
-        using var cli = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+        var started = new StartedProcesses();
+        using var cli = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server), started);
 
         var error = await Assert.ThrowsAsync<ArgumentException>("options", () => cli.GetResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { Tools = [AIFunctionFactory.Create(() => "x", name)] }, Ct));
 
         Assert.Contains("Rename the function", error.Message, StringComparison.Ordinal);
-        Assert.Empty(cli.StartedProcessIds);
+        Assert.Empty(started.Ids);
     }
 }

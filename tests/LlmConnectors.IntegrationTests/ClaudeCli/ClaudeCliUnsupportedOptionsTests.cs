@@ -61,13 +61,14 @@ public sealed class ClaudeCliUnsupportedOptionsTests
         await using var server = await ScriptedAnthropicServer.StartAsync(Ct);
         var settings = ClaudeCliTestEnvironment.Options(server);
         settings.UnsupportedOptions = ClaudeCliUnsupportedOptionHandling.Reject;
-        using var client = new ClaudeCliChatClient(settings);
+        var started = new StartedProcesses();
+        using var client = new ClaudeCliChatClient(settings, started);
 
         var error = await Assert.ThrowsAsync<ArgumentException>("options", () => client.GetResponseAsync([new(ChatRole.User, "Say hi")], new ChatOptions { Temperature = 0 }, Ct));
 
         Assert.Contains("ChatOptions.Temperature", error.Message, StringComparison.Ordinal);
         Assert.Contains("ClaudeCli:UnsupportedOptions", error.Message, StringComparison.Ordinal);
         Assert.Empty(server.Requests);
-        Assert.Empty(client.StartedProcessIds);
+        Assert.Empty(started.Ids);
     }
 }
