@@ -311,10 +311,10 @@ public class AuthenticationAndHostTests
 
         // The served client is composed as the proxy's default pipeline composes it (DefaultChatClient): MEAI's UseOpenTelemetry
         // under the proxy's source name, over the test's scripted client.
-        await using var proxy = new ProxyFactory(new() { [$"ClaudeProxy:Models:{Model}"] = Mapped });
-        await using var factory = proxy.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
-            services.AddSingleton<IChatClient>(proxy.Client.AsBuilder().UseOpenTelemetry(sourceName: "LlmConnectors.ClaudeProxy").Build())));
-        using var client = factory.CreateClient();
+        await using var proxy = new ProxyFactory(
+            new() { [$"ClaudeProxy:Models:{Model}"] = Mapped },
+            wrapClient: inner => inner.AsBuilder().UseOpenTelemetry(sourceName: "LlmConnectors.ClaudeProxy").Build());
+        using var client = proxy.CreateClient();
         var (status, _, _) = await PostJsonAsync(client, $$"""{"model":"{{Model}}","messages":[{"role":"user","content":"Hi"}]}""");
 
         Assert.Equal(HttpStatusCode.OK, status);

@@ -18,9 +18,11 @@ public sealed class ProxyFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _clientOwnedByContainer;
     private readonly bool _fakeClient;
+    private readonly Func<IChatClient, IChatClient>? _wrapClient;
 
-    public ProxyFactory(Dictionary<string, string?>? settings = null, bool clientOwnedByContainer = false, bool fakeClient = true)
+    public ProxyFactory(Dictionary<string, string?>? settings = null, bool clientOwnedByContainer = false, bool fakeClient = true, Func<IChatClient, IChatClient>? wrapClient = null)
     {
+        _wrapClient = wrapClient;
         _settings = settings ?? [];
         _settings.TryAdd("urls", "http://127.0.0.1:0");
         _clientOwnedByContainer = clientOwnedByContainer;
@@ -54,7 +56,7 @@ public sealed class ProxyFactory : WebApplicationFactory<Program>
             }
             else
             {
-                services.AddSingleton<IChatClient>(Client);
+                services.AddSingleton<IChatClient>(_wrapClient?.Invoke(Client) ?? Client);
             }
         });
     }
