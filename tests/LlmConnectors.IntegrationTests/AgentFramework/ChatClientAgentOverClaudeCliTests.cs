@@ -1,5 +1,7 @@
+using System.ComponentModel;
 using LlmConnectors.IntegrationTests.ClaudeCli;
 using LlmConnectors.IntegrationTests.Samples;
+using LlmConnectors.TestServers.Anthropic;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 
@@ -7,7 +9,7 @@ namespace LlmConnectors.IntegrationTests.AgentFramework;
 
 /// <summary>
 /// Microsoft Agent Framework 1.28 <see cref="ChatClientAgent"/>s over <see cref="ClaudeCliChatClient"/>: the real, pinned
-/// <c>claude</c> CLI against the scripted Anthropic backend, bare and under a composed pipeline.
+/// <c>claude</c> CLI against the scripted Anthropic backend, bare, with a function tool, and under a composed pipeline.
 /// </summary>
 public sealed class ChatClientAgentOverClaudeCliTests(SampleBackends backends) : IClassFixture<SampleBackends>
 {
@@ -25,6 +27,39 @@ public sealed class ChatClientAgentOverClaudeCliTests(SampleBackends backends) :
         Assert.EndsWith("You said: And a museum there? af-cli-session-2", second.Text, StringComparison.Ordinal);
         var request = backends.Anthropic.Requests.Last(r => r.RawJson.Contains("af-cli-session-2", StringComparison.Ordinal));
         Assert.Contains(request.ConversationMessages, m => m.Role == "user" && m.Text.Contains("af-cli-session-1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_Tool_InstructionsReachTheSystemPromptAndTheToolResultReachesTheModel()
+    {
+        // A backend of its own, so that the scripted tool call answers this test's first request and nothing else.
+        await using var server = await ScriptedAnthropicServer.StartAsync(TestContext.Current.CancellationToken);
+        server.Enqueue(
+            ScriptedAnthropicReply.ToolUse("Let me look.", ("toolu_af1", "mcp__pack__local_time", """{"city":"Lima"}""")),
+            ScriptedAnthropicReply.Text("It is 09:30 ", "in Lima."));
+        using var leaf = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
+        var calls = 0;
+        [Description("Gets the local time in a city.")]
+        string LocalTime([Description("The city")] string city)
+        {
+            Interlocked.Increment(ref calls);
+            return $"09:30 in {city}";
+        }
+
+        var agent = new ChatClientAgent(leaf, instructions: "You are a terse travel guide.", tools: [AIFunctionFactory.Create(LocalTime, "local_time")]);
+
+        var response = await agent.RunAsync("What time is it in Lima? af-cli-tool", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, calls);
+        Assert.Equal("It is 09:30 in Lima.", response.Messages[^1].Text);
+        Assert.Equal(2, server.Requests.Count);
+        var first = server.Requests[0];
+        Assert.Contains("You are a terse travel guide.", string.Join('\n', first.System), StringComparison.Ordinal);
+        Assert.True(first.Tools.Contains("mcp__pack__local_time"), $"The model was offered [{string.Join(", ", first.Tools)}].");
+        var toolResult = Assert.Single(server.Requests[1].ConversationMessages[^1].Blocks("tool_result"));
+        Assert.Equal("toolu_af1", toolResult.GetProperty("tool_use_id").GetString());
+        Assert.Contains("09:30 in Lima", toolResult.GetProperty("content").GetRawText(), StringComparison.Ordinal);
+        await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(leaf);
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed partial class NotebookTests(SampleBackends backends, NotebookKerne
             "You said: Summarize in one sentence: Semantic Kernel runs prompts and plugins over any IChatClient.",
             "You said: Name three .NET collections.",
             "",
-            "Plugins: this cell needs OPENROUTER_API_KEY",
+            " used the tool, which returned: It is 09:30 in sample.",
             "You said: I liked 'The Pragmatic Programmer'. What next?\nLibrarian: ",
             "",
             "sample by sample (42)",

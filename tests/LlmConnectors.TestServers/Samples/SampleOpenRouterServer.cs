@@ -154,7 +154,7 @@ public sealed class SampleOpenRouterServer : IAsyncDisposable
         }
 
         var prompt = last["content"] is JsonValue value ? value.GetValue<string>() : last["content"]?.ToJsonString() ?? string.Empty;
-        var function = tools.Select(t => t?["function"]).OfType<JsonObject>().FirstOrDefault(f => Mentions(prompt, f["name"]?.GetValue<string>()));
+        var function = tools.Select(t => t?["function"]).OfType<JsonObject>().FirstOrDefault(f => ScriptedAnswers.MentionsTool(prompt, f["name"]?.GetValue<string>()));
         if (function is null)
         {
             return null;
@@ -172,12 +172,6 @@ public sealed class SampleOpenRouterServer : IAsyncDisposable
             },
         };
     }
-
-    /// <summary>Gets whether the prompt contains a word of four letters or more of the tool's name (<c>local_time</c>: "time").</summary>
-    private static bool Mentions(string prompt, string? toolName) =>
-        toolName is not null
-        && System.Text.RegularExpressions.Regex.Split(toolName, "[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
-            .Any(word => word.Length >= 4 && prompt.Contains(word, StringComparison.OrdinalIgnoreCase));
 
     private static string Answer(JsonObject request, string model)
     {

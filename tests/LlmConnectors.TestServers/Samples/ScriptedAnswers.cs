@@ -11,6 +11,12 @@ public static class ScriptedAnswers
     /// <summary>The answer after a tool call: names the model and repeats what the tool returned.</summary>
     public static string ToolResult(string model, string result) => $"{model} used the tool, which returned: {result}";
 
+    /// <summary>Gets whether the prompt contains a word of four letters or more of the tool's name (<c>local_time</c>: "time").</summary>
+    public static bool MentionsTool(string prompt, string? toolName) =>
+        toolName is not null
+        && System.Text.RegularExpressions.Regex.Split(toolName, "[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
+            .Any(word => word.Length >= 4 && prompt.Contains(word, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Makes JSON text that satisfies a JSON schema: strings "sample", integers 42, numbers 4.5, booleans true, first enum values.</summary>
     public static string SchemaInstance(JsonNode schema) => SchemaInstance(schema, schema, 0)?.ToJsonString() ?? "null";
 
