@@ -26,17 +26,42 @@ public sealed class AnthropicConnectorChatClient : ConnectorLeafChatClient
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A setting is missing or invalid; the message names it.</exception>
     public AnthropicConnectorChatClient(AnthropicConnectorOptions options, string sectionName = "Anthropic")
+        : this(CreateInner(options, sectionName), options, sectionName)
+    {
+    }
+
+    private AnthropicConnectorChatClient(RetryScopedClient inner, AnthropicConnectorOptions options, string sectionName)
         : base(
-            CreateInner(options, sectionName),
+            inner,
             options,
             new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.Anthropic),
             (exception, modelId) => AnthropicSdkErrors.Translate(exception, modelId ?? options.ModelId, sectionName))
     {
         Options = options;
+        _sdk = inner.Sdk;
     }
 
     /// <summary>Gets the settings the client was created with.</summary>
     public AnthropicConnectorOptions Options { get; }
+
+    private readonly IAnthropicClient _sdk;
+
+    /// <inheritdoc/>
+    private protected override async Task<IReadOnlyList<string>> ListModelsCoreAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        var page = await _sdk.Models.List(new Anthropic.Models.Models.ModelListParams(), cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            ids.AddRange(page.Items.Select(m => m.ID));
+            if (!page.HasNext())
+            {
+                return ids;
+            }
+
+            page = await page.Next(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private static RetryScopedClient CreateInner(AnthropicConnectorOptions options, string sectionName)
     {
@@ -67,14 +92,17 @@ public sealed class AnthropicConnectorChatClient : ConnectorLeafChatClient
         // from (FailoverAttemptScope), so the failover is not held up by the SDK's backoff or a long Retry-After.
         var singleTry = client.WithOptions(o => o with { MaxRetries = 0 });
         return new RetryScopedClient(
+            client,
             client.AsIChatClient(options.ModelId, options.DefaultMaxOutputTokens),
             singleTry.AsIChatClient(options.ModelId, options.DefaultMaxOutputTokens),
             options.HttpClient is null ? client : null);
     }
 
     /// <summary>The SDK's chat client with its retries, or its single-try twin inside a <see cref="FailoverAttemptScope"/>; owns the SDK client.</summary>
-    private sealed class RetryScopedClient(IChatClient withRetries, IChatClient singleTry, IDisposable? owned) : IChatClient
+    private sealed class RetryScopedClient(IAnthropicClient sdk, IChatClient withRetries, IChatClient singleTry, IDisposable? owned) : IChatClient
     {
+        public IAnthropicClient Sdk => sdk;
+
         private IChatClient Current => FailoverAttemptScope.SuppressesRetries ? singleTry : withRetries;
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
