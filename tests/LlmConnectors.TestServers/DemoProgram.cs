@@ -56,6 +56,9 @@ internal static class DemoProgram
             ["CLAUDE_CONFIG_DIR"] = configDirectory,
             ["ANTHROPIC_BASE_URL"] = anthropic.BaseUrl,
             ["ANTHROPIC_API_KEY"] = "sk-ant-scripted-demo",
+
+            // ANTHROPIC_API_KEY also configures llmc's (and AddLlmConnectors') anthropic provider, which takes its endpoint from here.
+            ["Anthropic__Endpoint"] = anthropic.BaseUrl,
             ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
             ["OPENROUTER_API_KEY"] = SampleOpenRouterServer.ApiKey,
             ["OPENROUTER_BASE_URL"] = openRouter.BaseUrl,
@@ -67,7 +70,7 @@ internal static class DemoProgram
             Console.WriteLine(OperatingSystem.IsWindows() ? $"$env:{name}='{text}'" : $"export {name}='{text}'");
         }
 
-        Console.WriteLine("# then, for example: dotnet run --project src/LlmConnectors.Cli -- chat -m sonnet \"Hello\"");
+        Console.WriteLine("# then, for example: dotnet run --project src/LlmConnectors.Cli -- chat -m max/sonnet \"Hello\"");
         Console.WriteLine("# or the proxy: dotnet run --project src/LlmConnectors.ClaudeProxy   (Ctrl+C here stops the backends)");
         try
         {

@@ -20,13 +20,15 @@ internal static class ChatCommand
         };
         var model = new Option<string?>("--model", "-m")
         {
-            Description = "The model. Its prefix picks the backend: openrouter/... or vendor/model -> OpenRouter; max/... -> the proxy "
-                + "when CLAUDE_PROXY_URL is set, else the CLI; cli/... -> the CLI; proxy/... -> the proxy; a bare name (sonnet) -> Claude.",
+            Description = "The model. Its prefix picks the provider, as the library routes it: openai/, anthropic/, gemini/, vertex/, openrouter/, "
+                + "max/ (the Claude CLI, else the proxy), claude-proxy/, and llmc's aliases cli/ (the CLI) and proxy/ (the proxy); any other id "
+                + "goes to LlmConnectors:DefaultProvider (default: the first configured).",
         };
         var backend = new Option<BackendKind?>("--backend", "-b")
         {
-            Description = "Force the backend: OpenRouter, ClaudeCli or ClaudeProxy. Default: chosen from the model, else the first configured.",
+            Description = "Force the provider: OpenAI, Anthropic, Gemini, VertexAI, OpenRouter, ClaudeCli or ClaudeProxy. Default: chosen from the model's prefix.",
         };
+        var config = ConfigOption.Create();
         var system = new Option<string?>("--system", "-s") { Description = "A system prompt." };
         var maxTokens = new Option<int?>("--max-tokens") { Description = "The maximum number of tokens to generate." };
         var temperature = new Option<float?>("--temperature", "-t") { Description = "The sampling temperature." };
@@ -34,7 +36,7 @@ internal static class ChatCommand
 
         var command = new Command("chat", "Chat with a model: the answer streams to stdout; progress and usage go to stderr.")
         {
-            prompt, model, backend, system, maxTokens, temperature, json,
+            prompt, model, backend, system, maxTokens, temperature, json, config,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult.GetValue(prompt),
@@ -43,54 +45,53 @@ internal static class ChatCommand
             parseResult.GetValue(system),
             new ChatOptions { MaxOutputTokens = parseResult.GetValue(maxTokens), Temperature = parseResult.GetValue(temperature) },
             parseResult.GetValue(json),
+            parseResult.GetValue(config),
             cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string? prompt, string? model, BackendKind? backend, string? system, ChatOptions options, bool json, CancellationToken cancellationToken)
+        string? prompt, string? model, BackendKind? backend, string? system, ChatOptions options, bool json, string? configFile, CancellationToken cancellationToken)
     {
-        var settings = LlmcSettings.FromEnvironment();
-        if (settings.Problems.Count > 0)
+        using var providers = LlmcProviders.Create(configFile, LlmcSettings.FromEnvironment(), out var problems);
+        if (providers is null)
         {
-            foreach (var problem in settings.Problems)
+            problems.ToList().ForEach(Terminal.WriteError);
+            return ExitCodes.SetupProblem;
+        }
+
+        if (providers.Detected.Count == 0)
+        {
+            Terminal.WriteError(NothingConfigured(providers));
+            return ExitCodes.SetupProblem;
+        }
+
+        // The library's router picks the provider from the model's prefix; --backend sends to one leaf, a known prefix removed.
+        IChatClient client;
+        string? provider;
+        string? modelId;
+        if (backend is { } forced)
+        {
+            provider = LlmcProviders.ProviderName(forced);
+            var detection = providers.Report.Providers.First(p => p.Name == provider);
+            if (!detection.Detected)
             {
-                Terminal.WriteError(problem);
+                Terminal.WriteError($"{forced} is not configured: {detection.Reason} Run 'llmc config show' for every provider.");
+                return ExitCodes.SetupProblem;
             }
 
-            return ExitCodes.SetupProblem;
+            client = providers.Leaf(provider);
+            _ = providers.Router.FindRoute(model, out modelId);
+            modelId ??= providers.DefaultModel(provider);
         }
-
-        var selection = BackendSelector.Select(model, backend, settings, () => ExecutableLocator.FindClaude(settings) is not null, out var selectionProblem);
-        if (selection is null)
+        else
         {
-            Terminal.WriteError(selectionProblem!);
-            return ExitCodes.SetupProblem;
+            (provider, modelId) = providers.Resolve(model);
+            client = providers.Client;
         }
 
-        if (selection.Backend == BackendKind.OpenRouter && !settings.HasOpenRouterKey)
-        {
-            Terminal.WriteError($"The model '{selection.ModelId}' goes to OpenRouter, but {LlmcSettings.OpenRouterApiKeyVariable} is not set. "
-                + "Create a key at https://openrouter.ai/keys and set it, or pick another backend with --backend.");
-            return ExitCodes.SetupProblem;
-        }
-
-        if (selection.Backend == BackendKind.ClaudeProxy && settings.ClaudeProxyUrl is null)
-        {
-            Terminal.WriteError($"The model '{selection.ModelId}' goes to the Claude proxy, but {LlmcSettings.ClaudeProxyUrlVariable} is not set. "
-                + "Start one with 'llmc serve' and set CLAUDE_PROXY_URL=http://127.0.0.1:3010.");
-            return ExitCodes.SetupProblem;
-        }
-
-        if (selection.Backend == BackendKind.ClaudeCli && ExecutableLocator.FindClaude(settings) is null)
-        {
-            Terminal.WriteError("The Claude Code CLI was not found. Install it with 'npm install -g @anthropic-ai/claude-code', "
-                + $"or set {LlmcSettings.ClaudeCliPathVariable} to its full path. Run 'llmc doctor' for details.");
-            return ExitCodes.SetupProblem;
-        }
-
-        options.ModelId = selection.ModelId;
-        using var client = ClientFactory.Create(selection, settings);
+        var selection = new Selection(LlmcProviders.DisplayName(provider ?? "none"), modelId ?? "(default)");
+        options.ModelId = backend is null ? model : modelId;
         var history = new List<ChatMessage>();
         if (!string.IsNullOrWhiteSpace(system))
         {
@@ -154,11 +155,17 @@ internal static class ChatCommand
         }
     }
 
-    private static void WriteFailure(BackendSelection selection, LlmConnectorException e) =>
+    private static string NothingConfigured(LlmcProviders providers) =>
+        "No provider is configured. What was looked for:" + Environment.NewLine
+        + string.Join(Environment.NewLine, providers.Report.Providers.Select(p => $"  {p.Name} ({p.Prefix}): {p.Reason}")) + Environment.NewLine
+        + $"Set one (for example {LlmcSettings.OpenRouterApiKeyVariable}=sk-or-..., or {LlmcSettings.ClaudeProxyUrlVariable}=http://127.0.0.1:3010 for a running "
+        + "'llmc serve'), or install the Claude Code CLI: npm install -g @anthropic-ai/claude-code. Run 'llmc doctor' to check the setup.";
+
+    private static void WriteFailure(Selection selection, LlmConnectorException e) =>
         Terminal.WriteError($"{selection.Backend} failed ({e.Kind}{(e.StatusCode is { } status ? $", HTTP {(int)status}" : string.Empty)}): {e.Message}");
 
     private static async Task<string> StreamAsync(
-        IChatClient client, List<ChatMessage> history, ChatOptions options, BackendSelection selection, CancellationToken cancellationToken)
+        IChatClient client, List<ChatMessage> history, ChatOptions options, Selection selection, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         var updates = new List<ChatResponseUpdate>();
@@ -206,7 +213,7 @@ internal static class ChatCommand
         return text.ToString();
     }
 
-    private static string Summary(BackendSelection selection, ChatResponse response)
+    private static string Summary(Selection selection, ChatResponse response)
     {
         var parts = new List<string> { $"{selection.Backend}", response.ModelId ?? selection.ModelId };
         if (response.Usage is { } usage)
@@ -217,11 +224,11 @@ internal static class ChatCommand
         return string.Join(" · ", parts);
     }
 
-    private static JsonObject ToJson(BackendSelection selection, ChatResponse response)
+    private static JsonObject ToJson(Selection selection, ChatResponse response)
     {
         var result = new JsonObject
         {
-            ["backend"] = selection.Backend.ToString(),
+            ["backend"] = selection.Backend,
             ["model"] = response.ModelId ?? selection.ModelId,
             ["text"] = response.Text,
             ["finishReason"] = response.FinishReason?.Value,
@@ -238,4 +245,7 @@ internal static class ChatCommand
 
         return result;
     }
+
+    /// <summary>The provider a request goes to (its display name) and the model it receives.</summary>
+    private sealed record Selection(string Backend, string ModelId);
 }

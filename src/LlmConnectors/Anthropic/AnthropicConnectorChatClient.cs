@@ -7,7 +7,8 @@ namespace LlmConnectors;
 /// The <c>anthropic</c> leaf: the official <c>Anthropic</c> SDK's own <see cref="IChatClient"/> (<c>AsIChatClient</c>), with what the
 /// pack's middlewares need around it: failures as <see cref="LlmConnectorException"/> (by status and the Messages API's error type),
 /// model capabilities, one transport-retry policy (the SDK's <c>MaxRetries</c>, from <see cref="AnthropicConnectorOptions.Retry"/>),
-/// and settings validated up front.
+/// and settings validated up front. Disposing the leaf disposes the SDK client (and the <c>HttpClient</c> the SDK made; one passed in
+/// <see cref="AnthropicConnectorOptions.HttpClient"/> stays the caller's).
 /// </summary>
 /// <remarks>
 /// Streaming, tools, images, PDFs, JSON schema (structured outputs) and extended thinking (<c>ChatOptions.Reasoning</c>) are the
@@ -25,19 +26,44 @@ public sealed class AnthropicConnectorChatClient : ConnectorLeafChatClient
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A setting is missing or invalid; the message names it.</exception>
     public AnthropicConnectorChatClient(AnthropicConnectorOptions options, string sectionName = "Anthropic")
+        : this(CreateInner(options, sectionName), options, sectionName)
+    {
+    }
+
+    private AnthropicConnectorChatClient(RetryScopedClient inner, AnthropicConnectorOptions options, string sectionName)
         : base(
-            CreateInner(options, sectionName),
+            inner,
             options,
             new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.Anthropic),
             (exception, modelId) => AnthropicSdkErrors.Translate(exception, modelId ?? options.ModelId, sectionName))
     {
         Options = options;
+        _sdk = inner.Sdk;
     }
 
     /// <summary>Gets the settings the client was created with.</summary>
     public AnthropicConnectorOptions Options { get; }
 
-    private static IChatClient CreateInner(AnthropicConnectorOptions options, string sectionName)
+    private readonly IAnthropicClient _sdk;
+
+    /// <inheritdoc/>
+    private protected override async Task<IReadOnlyList<string>> ListModelsCoreAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        var page = await _sdk.Models.List(new Anthropic.Models.Models.ModelListParams(), cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            ids.AddRange(page.Items.Select(m => m.ID));
+            if (!page.HasNext())
+            {
+                return ids;
+            }
+
+            page = await page.Next(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static RetryScopedClient CreateInner(AnthropicConnectorOptions options, string sectionName)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate(sectionName);
@@ -60,6 +86,38 @@ public sealed class AnthropicConnectorChatClient : ConnectorLeafChatClient
             clientOptions.HttpClient = httpClient;
         }
 
-        return new AnthropicClient(clientOptions).AsIChatClient(options.ModelId, options.DefaultMaxOutputTokens);
+        var client = new AnthropicClient(clientOptions);
+
+        // The SDK's retries are per client: a twin with MaxRetries = 0 (same HttpClient) serves the attempts a failover will hand over
+        // from (FailoverAttemptScope), so the failover is not held up by the SDK's backoff or a long Retry-After.
+        var singleTry = client.WithOptions(o => o with { MaxRetries = 0 });
+        return new RetryScopedClient(
+            client,
+            client.AsIChatClient(options.ModelId, options.DefaultMaxOutputTokens),
+            singleTry.AsIChatClient(options.ModelId, options.DefaultMaxOutputTokens),
+            options.HttpClient is null ? client : null);
+    }
+
+    /// <summary>The SDK's chat client with its retries, or its single-try twin inside a <see cref="FailoverAttemptScope"/>; owns the SDK client.</summary>
+    private sealed class RetryScopedClient(IAnthropicClient sdk, IChatClient withRetries, IChatClient singleTry, IDisposable? owned) : IChatClient
+    {
+        public IAnthropicClient Sdk => sdk;
+
+        private IChatClient Current => FailoverAttemptScope.SuppressesRetries ? singleTry : withRetries;
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Current.GetResponseAsync(messages, options, cancellationToken);
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Current.GetStreamingResponseAsync(messages, options, cancellationToken);
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => withRetries.GetService(serviceType, serviceKey);
+
+        public void Dispose()
+        {
+            withRetries.Dispose();
+            singleTry.Dispose();
+            owned?.Dispose();
+        }
     }
 }

@@ -10,6 +10,9 @@ public static class AnthropicConnectorServiceCollectionExtensions
     /// <summary>The default service key of the keyed <see cref="IChatClient"/>, and the model prefix the default pipeline routes to it.</summary>
     public const string ServiceKey = "anthropic";
 
+    private static readonly ConnectorRegistration<AnthropicConnectorOptions> Registration = new(
+        "Anthropic", nameof(AddAnthropicConnector), Bind, (options, path) => options.Validate(path), (provider, options, path) => new AnthropicConnectorChatClient(options, path));
+
     /// <summary>
     /// Registers <see cref="AnthropicConnectorChatClient"/> as the keyed <see cref="IChatClient"/> <paramref name="serviceKey"/>, with its settings bound from a
     /// configuration section (usually <c>Anthropic</c>) and validated when the host starts.
@@ -20,17 +23,8 @@ public static class AnthropicConnectorServiceCollectionExtensions
     /// <param name="serviceKey">The service key. Default: <c>anthropic</c>.</param>
     /// <returns>Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/> of the keyed client, to add middlewares (<c>.UseConcurrencyLimit(...)</c>, ...).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
-    public static ChatClientBuilder AddAnthropicConnector(this IServiceCollection services, IConfiguration configuration, Action<AnthropicConnectorOptions>? configure = null, string serviceKey = ServiceKey)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        var path = configuration is IConfigurationSection section ? section.Path : "Anthropic";
-        return AddCore(services, serviceKey, path, options =>
-        {
-            Bind(configuration, options, path);
-            configure?.Invoke(options);
-        });
-    }
+    public static ChatClientBuilder AddAnthropicConnector(this IServiceCollection services, IConfiguration configuration, Action<AnthropicConnectorOptions>? configure = null, string serviceKey = ServiceKey) =>
+        Registration.Add(services, configuration, configure, serviceKey);
 
     /// <summary>Registers <see cref="AnthropicConnectorChatClient"/> as the keyed <see cref="IChatClient"/> <paramref name="serviceKey"/>, with settings set in code and validated when the host starts.</summary>
     /// <param name="services">The services.</param>
@@ -38,12 +32,8 @@ public static class AnthropicConnectorServiceCollectionExtensions
     /// <param name="serviceKey">The service key. Default: <c>anthropic</c>.</param>
     /// <returns>Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/> of the keyed client.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
-    public static ChatClientBuilder AddAnthropicConnector(this IServiceCollection services, Action<AnthropicConnectorOptions> configure, string serviceKey = ServiceKey)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
-        return AddCore(services, serviceKey, "Anthropic", configure);
-    }
+    public static ChatClientBuilder AddAnthropicConnector(this IServiceCollection services, Action<AnthropicConnectorOptions> configure, string serviceKey = ServiceKey) =>
+        Registration.Add(services, configure, serviceKey);
 
     /// <summary>Binds the settings from a configuration section (AOT-safe, by hand).</summary>
     /// <param name="configuration">The section.</param>
@@ -57,7 +47,4 @@ public static class AnthropicConnectorServiceCollectionExtensions
         options.DefaultMaxOutputTokens = ConfigurationValues.Int<AnthropicConnectorOptions>(configuration, path, "DefaultMaxOutputTokens") ?? options.DefaultMaxOutputTokens;
         options.Timeout = ProviderConfigurationValues.TimeoutAndRetry<AnthropicConnectorOptions>(configuration, path, options.Timeout, options.Retry);
     }
-
-    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<AnthropicConnectorOptions> configure) =>
-        ConnectorRegistration.Add(services, serviceKey, path, configure, (options, settingPath) => options.Validate(settingPath), (provider, options) => new AnthropicConnectorChatClient(options, path));
 }

@@ -64,7 +64,8 @@ internal sealed class ChatPipelineFactory(string optionsName, string sectionPath
             {
                 InnerClientName = terminalName ?? "primary",
                 DelayBetweenAttempts = failoverOptions.DelayBetweenAttempts,
-                AttemptTimeout = failoverOptions.AttemptTimeout,
+                AttemptTimeout = failoverOptions.AttemptTimeout ?? LlmFailoverChatClient.DefaultAttemptTimeout,
+                RetryBeforeHandover = failoverOptions.RetryBeforeHandover,
             };
             if (failoverOptions.FailoverOn is { } kinds)
             {

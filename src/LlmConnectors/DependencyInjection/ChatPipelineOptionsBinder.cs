@@ -80,6 +80,7 @@ internal static class ChatPipelineOptionsBinder
             o.Enabled = reader.Bool(failover, nameof(o.Enabled)) ?? o.Enabled;
             o.DelayBetweenAttempts = reader.TimeSpan(failover, nameof(o.DelayBetweenAttempts)) ?? o.DelayBetweenAttempts;
             o.AttemptTimeout = reader.TimeSpan(failover, nameof(o.AttemptTimeout)) ?? o.AttemptTimeout;
+            o.RetryBeforeHandover = reader.Bool(failover, nameof(o.RetryBeforeHandover)) ?? o.RetryBeforeHandover;
             foreach (var entry in Ordered(failover.GetSection(nameof(o.Fallbacks))))
             {
                 o.Fallbacks.Add(new FailoverEntryOptions

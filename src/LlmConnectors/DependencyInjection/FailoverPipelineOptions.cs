@@ -18,6 +18,9 @@ public sealed class FailoverPipelineOptions
     /// <summary>Gets or sets <see cref="LlmFailoverChatClient.DelayBetweenAttempts"/> (at most 2 seconds). Default: zero.</summary>
     public TimeSpan DelayBetweenAttempts { get; set; }
 
-    /// <summary>Gets or sets <see cref="LlmFailoverChatClient.AttemptTimeout"/>. Default: none.</summary>
+    /// <summary>Gets or sets <see cref="LlmFailoverChatClient.AttemptTimeout"/>. Default (<see langword="null"/>): <see cref="LlmFailoverChatClient.DefaultAttemptTimeout"/>, 1.5 s.</summary>
     public TimeSpan? AttemptTimeout { get; set; }
+
+    /// <summary>Gets or sets <see cref="LlmFailoverChatClient.RetryBeforeHandover"/>. Default: <see langword="false"/> (hand over in under 2 s).</summary>
+    public bool RetryBeforeHandover { get; set; }
 }

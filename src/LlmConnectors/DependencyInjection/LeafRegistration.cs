@@ -14,14 +14,19 @@ internal static class LeafRegistration
     /// </summary>
     /// <returns>The <see cref="ChatClientBuilder"/> of the keyed registration.</returns>
     public static ChatClientBuilder Add<TClient>(IServiceCollection services, string serviceKey, string method)
-        where TClient : class, IChatClient
+        where TClient : class, IChatClient =>
+        Add(services, serviceKey, method, static provider => provider.GetRequiredService<TClient>());
+
+    /// <summary>Registers the leaf made by <paramref name="factory"/> the same way as <see cref="Add{TClient}"/>.</summary>
+    /// <returns>The <see cref="ChatClientBuilder"/> of the keyed registration.</returns>
+    public static ChatClientBuilder Add(IServiceCollection services, string serviceKey, string method, Func<IServiceProvider, IChatClient> factory)
     {
         var guard = ChatClientRegistrationGuard.Of(services);
-        var builder = services.AddKeyedChatClient(serviceKey, static provider => provider.GetRequiredService<TClient>());
+        var builder = services.AddKeyedChatClient(serviceKey, factory);
         guard.Claim(
             services[^1],
             $"{method}",
-            $"Call {method} once, and register other clients under another key (services.AddKeyedChatClient(\"other\", ...)).");
+            $"Call {method} once per key, and register other clients under another key (services.AddKeyedChatClient(\"other\", ...)).");
         var count = services.Count;
         services.TryAddSingleton<IChatClient>(provider => provider.GetRequiredKeyedService<IChatClient>(serviceKey));
         if (services.Count > count)

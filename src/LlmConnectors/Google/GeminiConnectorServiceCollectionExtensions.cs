@@ -11,6 +11,9 @@ public static class GeminiConnectorServiceCollectionExtensions
     /// <summary>The default service key of the keyed <see cref="IChatClient"/>, and the model prefix the default pipeline routes to it.</summary>
     public const string ServiceKey = "gemini";
 
+    private static readonly ConnectorRegistration<GeminiConnectorOptions> Registration = new(
+        "Gemini", nameof(AddGeminiConnector), Bind, (options, path) => options.Validate(path), (provider, options, path) => new GeminiConnectorChatClient(options, provider.GetService<ILoggerFactory>()));
+
     /// <summary>
     /// Registers <see cref="GeminiConnectorChatClient"/> as the keyed <see cref="IChatClient"/> <paramref name="serviceKey"/>, with its settings bound from a
     /// configuration section (usually <c>Gemini</c>) and validated when the host starts.
@@ -21,17 +24,8 @@ public static class GeminiConnectorServiceCollectionExtensions
     /// <param name="serviceKey">The service key. Default: <c>gemini</c>.</param>
     /// <returns>Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/> of the keyed client, to add middlewares (<c>.UseConcurrencyLimit(...)</c>, ...).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
-    public static ChatClientBuilder AddGeminiConnector(this IServiceCollection services, IConfiguration configuration, Action<GeminiConnectorOptions>? configure = null, string serviceKey = ServiceKey)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        var path = configuration is IConfigurationSection section ? section.Path : "Gemini";
-        return AddCore(services, serviceKey, path, options =>
-        {
-            Bind(configuration, options, path);
-            configure?.Invoke(options);
-        });
-    }
+    public static ChatClientBuilder AddGeminiConnector(this IServiceCollection services, IConfiguration configuration, Action<GeminiConnectorOptions>? configure = null, string serviceKey = ServiceKey) =>
+        Registration.Add(services, configuration, configure, serviceKey);
 
     /// <summary>Registers <see cref="GeminiConnectorChatClient"/> as the keyed <see cref="IChatClient"/> <paramref name="serviceKey"/>, with settings set in code and validated when the host starts.</summary>
     /// <param name="services">The services.</param>
@@ -39,12 +33,8 @@ public static class GeminiConnectorServiceCollectionExtensions
     /// <param name="serviceKey">The service key. Default: <c>gemini</c>.</param>
     /// <returns>Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/> of the keyed client.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
-    public static ChatClientBuilder AddGeminiConnector(this IServiceCollection services, Action<GeminiConnectorOptions> configure, string serviceKey = ServiceKey)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
-        return AddCore(services, serviceKey, "Gemini", configure);
-    }
+    public static ChatClientBuilder AddGeminiConnector(this IServiceCollection services, Action<GeminiConnectorOptions> configure, string serviceKey = ServiceKey) =>
+        Registration.Add(services, configure, serviceKey);
 
     /// <summary>Binds the settings from a configuration section (AOT-safe, by hand).</summary>
     /// <param name="configuration">The section.</param>
@@ -57,7 +47,4 @@ public static class GeminiConnectorServiceCollectionExtensions
         options.Endpoint = ProviderConfigurationValues.AbsoluteUri<GeminiConnectorOptions>(configuration, path, "Endpoint") ?? options.Endpoint;
         options.Timeout = ProviderConfigurationValues.TimeoutAndRetry<GeminiConnectorOptions>(configuration, path, options.Timeout, options.Retry);
     }
-
-    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<GeminiConnectorOptions> configure) =>
-        ConnectorRegistration.Add(services, serviceKey, path, configure, (options, settingPath) => options.Validate(settingPath), (provider, options) => new GeminiConnectorChatClient(options, provider.GetService<ILoggerFactory>()));
 }

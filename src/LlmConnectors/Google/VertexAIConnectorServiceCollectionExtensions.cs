@@ -11,6 +11,9 @@ public static class VertexAIConnectorServiceCollectionExtensions
     /// <summary>The default service key of the keyed <see cref="IChatClient"/>, and the model prefix the default pipeline routes to it.</summary>
     public const string ServiceKey = "vertex";
 
+    private static readonly ConnectorRegistration<VertexAIConnectorOptions> Registration = new(
+        "VertexAI", nameof(AddVertexAIConnector), Bind, (options, path) => options.Validate(path), (provider, options, path) => new VertexAIConnectorChatClient(options, provider.GetService<ILoggerFactory>()));
+
     /// <summary>
     /// Registers <see cref="VertexAIConnectorChatClient"/> as the keyed <see cref="IChatClient"/> <paramref name="serviceKey"/>, with its settings bound from a
     /// configuration section (usually <c>VertexAI</c>) and validated when the host starts.
@@ -21,17 +24,8 @@ public static class VertexAIConnectorServiceCollectionExtensions
     /// <param name="serviceKey">The service key. Default: <c>vertex</c>.</param>
     /// <returns>Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/> of the keyed client, to add middlewares (<c>.UseConcurrencyLimit(...)</c>, ...).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
-    public static ChatClientBuilder AddVertexAIConnector(this IServiceCollection services, IConfiguration configuration, Action<VertexAIConnectorOptions>? configure = null, string serviceKey = ServiceKey)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        var path = configuration is IConfigurationSection section ? section.Path : "VertexAI";
-        return AddCore(services, serviceKey, path, options =>
-        {
-            Bind(configuration, options, path);
-            configure?.Invoke(options);
-        });
-    }
+    public static ChatClientBuilder AddVertexAIConnector(this IServiceCollection services, IConfiguration configuration, Action<VertexAIConnectorOptions>? configure = null, string serviceKey = ServiceKey) =>
+        Registration.Add(services, configuration, configure, serviceKey);
 
     /// <summary>Registers <see cref="VertexAIConnectorChatClient"/> as the keyed <see cref="IChatClient"/> <paramref name="serviceKey"/>, with settings set in code and validated when the host starts.</summary>
     /// <param name="services">The services.</param>
@@ -39,12 +33,8 @@ public static class VertexAIConnectorServiceCollectionExtensions
     /// <param name="serviceKey">The service key. Default: <c>vertex</c>.</param>
     /// <returns>Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/> of the keyed client.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
-    public static ChatClientBuilder AddVertexAIConnector(this IServiceCollection services, Action<VertexAIConnectorOptions> configure, string serviceKey = ServiceKey)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
-        return AddCore(services, serviceKey, "VertexAI", configure);
-    }
+    public static ChatClientBuilder AddVertexAIConnector(this IServiceCollection services, Action<VertexAIConnectorOptions> configure, string serviceKey = ServiceKey) =>
+        Registration.Add(services, configure, serviceKey);
 
     /// <summary>Binds the settings from a configuration section (AOT-safe, by hand).</summary>
     /// <param name="configuration">The section.</param>
@@ -59,7 +49,4 @@ public static class VertexAIConnectorServiceCollectionExtensions
         options.ModelId = ProviderConfigurationValues.String(configuration, "ModelId") ?? options.ModelId;
         options.Timeout = ProviderConfigurationValues.TimeoutAndRetry<VertexAIConnectorOptions>(configuration, path, options.Timeout, options.Retry);
     }
-
-    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<VertexAIConnectorOptions> configure) =>
-        ConnectorRegistration.Add(services, serviceKey, path, configure, (options, settingPath) => options.Validate(settingPath), (provider, options) => new VertexAIConnectorChatClient(options, provider.GetService<ILoggerFactory>()));
 }

@@ -27,19 +27,34 @@ public sealed class OpenAIConnectorChatClient : ConnectorLeafChatClient
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A setting is missing or invalid; the message names it.</exception>
     public OpenAIConnectorChatClient(OpenAIConnectorOptions options, string sectionName = "OpenAI")
+        : this(CreateClient(options, sectionName), options, sectionName)
+    {
+    }
+
+    private OpenAIConnectorChatClient(OpenAIClient client, OpenAIConnectorOptions options, string sectionName)
         : base(
-            CreateInner(options, sectionName),
+            client.GetChatClient(options.ModelId).AsIChatClient(),
             options,
             new KnownModelCapabilities(options.ModelId, KnownModelCapabilities.OpenAI),
             (exception, modelId) => OpenAISdkErrors.Translate(exception, modelId ?? options.ModelId, sectionName))
     {
         Options = options;
+        _client = client;
     }
 
     /// <summary>Gets the settings the client was created with.</summary>
     public OpenAIConnectorOptions Options { get; }
 
-    private static IChatClient CreateInner(OpenAIConnectorOptions options, string sectionName)
+    private readonly OpenAIClient _client;
+
+    /// <inheritdoc/>
+    private protected override async Task<IReadOnlyList<string>> ListModelsCoreAsync(CancellationToken cancellationToken)
+    {
+        var models = await _client.GetOpenAIModelClient().GetModelsAsync(cancellationToken).ConfigureAwait(false);
+        return [.. models.Value.Select(m => m.Id)];
+    }
+
+    private static OpenAIClient CreateClient(OpenAIConnectorOptions options, string sectionName)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate(sectionName);
@@ -61,7 +76,6 @@ public sealed class OpenAIConnectorChatClient : ConnectorLeafChatClient
             clientOptions.Transport = new HttpClientPipelineTransport(httpClient);
         }
 
-        var client = new OpenAIClient(new ApiKeyCredential(options.ResolveApiKey()!), clientOptions);
-        return client.GetChatClient(options.ModelId).AsIChatClient();
+        return new OpenAIClient(new ApiKeyCredential(options.ResolveApiKey()!), clientOptions);
     }
 }

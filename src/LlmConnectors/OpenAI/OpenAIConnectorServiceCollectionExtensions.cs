@@ -10,6 +10,9 @@ public static class OpenAIConnectorServiceCollectionExtensions
     /// <summary>The default service key of the keyed <see cref="IChatClient"/>, and the model prefix the default pipeline routes to it.</summary>
     public const string ServiceKey = "openai";
 
+    private static readonly ConnectorRegistration<OpenAIConnectorOptions> Registration = new(
+        "OpenAI", nameof(AddOpenAIConnector), Bind, (options, path) => options.Validate(path), (provider, options, path) => new OpenAIConnectorChatClient(options, path));
+
     /// <summary>
     /// Registers <see cref="OpenAIConnectorChatClient"/> as the keyed <see cref="IChatClient"/> <paramref name="serviceKey"/>, with its settings bound from a
     /// configuration section (usually <c>OpenAI</c>) and validated when the host starts.
@@ -20,17 +23,8 @@ public static class OpenAIConnectorServiceCollectionExtensions
     /// <param name="serviceKey">The service key. Default: <c>openai</c>.</param>
     /// <returns>Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/> of the keyed client, to add middlewares (<c>.UseConcurrencyLimit(...)</c>, ...).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
-    public static ChatClientBuilder AddOpenAIConnector(this IServiceCollection services, IConfiguration configuration, Action<OpenAIConnectorOptions>? configure = null, string serviceKey = ServiceKey)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        var path = configuration is IConfigurationSection section ? section.Path : "OpenAI";
-        return AddCore(services, serviceKey, path, options =>
-        {
-            Bind(configuration, options, path);
-            configure?.Invoke(options);
-        });
-    }
+    public static ChatClientBuilder AddOpenAIConnector(this IServiceCollection services, IConfiguration configuration, Action<OpenAIConnectorOptions>? configure = null, string serviceKey = ServiceKey) =>
+        Registration.Add(services, configuration, configure, serviceKey);
 
     /// <summary>Registers <see cref="OpenAIConnectorChatClient"/> as the keyed <see cref="IChatClient"/> <paramref name="serviceKey"/>, with settings set in code and validated when the host starts.</summary>
     /// <param name="services">The services.</param>
@@ -38,12 +32,8 @@ public static class OpenAIConnectorServiceCollectionExtensions
     /// <param name="serviceKey">The service key. Default: <c>openai</c>.</param>
     /// <returns>Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/> of the keyed client.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
-    public static ChatClientBuilder AddOpenAIConnector(this IServiceCollection services, Action<OpenAIConnectorOptions> configure, string serviceKey = ServiceKey)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
-        return AddCore(services, serviceKey, "OpenAI", configure);
-    }
+    public static ChatClientBuilder AddOpenAIConnector(this IServiceCollection services, Action<OpenAIConnectorOptions> configure, string serviceKey = ServiceKey) =>
+        Registration.Add(services, configure, serviceKey);
 
     /// <summary>Binds the settings from a configuration section (AOT-safe, by hand).</summary>
     /// <param name="configuration">The section.</param>
@@ -58,7 +48,4 @@ public static class OpenAIConnectorServiceCollectionExtensions
         options.ProjectId = ProviderConfigurationValues.String(configuration, "ProjectId") ?? options.ProjectId;
         options.Timeout = ProviderConfigurationValues.TimeoutAndRetry<OpenAIConnectorOptions>(configuration, path, options.Timeout, options.Retry);
     }
-
-    private static ChatClientBuilder AddCore(IServiceCollection services, string serviceKey, string path, Action<OpenAIConnectorOptions> configure) =>
-        ConnectorRegistration.Add(services, serviceKey, path, configure, (options, settingPath) => options.Validate(settingPath), (provider, options) => new OpenAIConnectorChatClient(options, path));
 }

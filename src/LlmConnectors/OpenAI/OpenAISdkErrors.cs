@@ -16,6 +16,12 @@ internal static class OpenAISdkErrors
     /// <returns>The pack's exception, or <see langword="null"/> for failures that are not the SDK's.</returns>
     public static LlmConnectorException? Translate(Exception exception, string? modelId, string sectionName)
     {
+        // After its last retry of a transport failure, the SDK's retry policy throws every try's failure in an AggregateException.
+        if (exception is AggregateException { InnerExceptions.Count: > 0 } tries)
+        {
+            exception = tries.InnerExceptions[^1];
+        }
+
         if (exception is not ClientResultException result)
         {
             return SdkCallTranslation.TranslateCommon(exception, OpenAIConnectorChatClient.ProviderName, "OpenAI", $"{sectionName}:Timeout", modelId);

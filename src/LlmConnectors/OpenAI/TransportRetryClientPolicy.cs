@@ -7,7 +7,8 @@ namespace LlmConnectors;
 /// The OpenAI SDK's own retry policy (System.ClientModel's <see cref="ClientRetryPolicy"/>: 408, 429, 500, 502, 503, 504 and network
 /// faults) configured from the pack's <see cref="TransportRetryOptions"/>: the attempts, the exponential delays from
 /// <see cref="TransportRetryOptions.BaseDelay"/>, jitter, and <c>Retry-After</c> bounded by <see cref="TransportRetryOptions.MaxDelay"/>.
-/// It replaces the SDK's default policy, so there is one retry loop, not two.
+/// It replaces the SDK's default policy, so there is one retry loop, not two. Under a failover that will hand over
+/// (<see cref="FailoverAttemptScope"/>) it makes a single try.
 /// </summary>
 internal sealed class TransportRetryClientPolicy : ClientRetryPolicy
 {
@@ -20,6 +21,14 @@ internal sealed class TransportRetryClientPolicy : ClientRetryPolicy
     {
         _options = options;
     }
+
+    /// <inheritdoc/>
+    protected override bool ShouldRetry(PipelineMessage message, Exception? exception) =>
+        !FailoverAttemptScope.SuppressesRetries && base.ShouldRetry(message, exception);
+
+    /// <inheritdoc/>
+    protected override ValueTask<bool> ShouldRetryAsync(PipelineMessage message, Exception? exception) =>
+        FailoverAttemptScope.SuppressesRetries ? ValueTask.FromResult(false) : base.ShouldRetryAsync(message, exception);
 
     /// <inheritdoc/>
     protected override TimeSpan GetNextDelay(PipelineMessage message, int tryCount)

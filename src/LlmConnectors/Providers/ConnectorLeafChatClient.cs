@@ -43,6 +43,36 @@ public abstract class ConnectorLeafChatClient : DelegatingChatClient
             ? base.GetStreamingResponseAsync(messages, options, cancellationToken)
             : SdkCallTranslation.GetStreamingResponseAsync(InnerClient, messages, options, _translate, cancellationToken);
 
+    /// <summary>Lists the ids of the models the provider offers (its <c>models</c> endpoint), for <c>llmc models</c> and diagnostics.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The model ids, as the provider spells them (without the routing prefix).</returns>
+    /// <exception cref="LlmConnectorException">The provider failed or does not list its models; the message says which.</exception>
+    public async Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ListModelsCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not LlmConnectorException && _translate?.Invoke(e, null) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>Lists the model ids; by default through the pack's wire layer (<c>GET {endpoint}/models</c>).</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The model ids.</returns>
+    private protected virtual async Task<IReadOnlyList<string>> ListModelsCoreAsync(CancellationToken cancellationToken)
+    {
+        if (InnerClient.GetService(typeof(OpenAICompatible.OpenAICompatibleChatClient)) is not OpenAICompatible.OpenAICompatibleChatClient core)
+        {
+            throw new NotSupportedException($"{GetType().Name} does not list models.");
+        }
+
+        var response = await core.GetModelsAsync(cancellationToken).ConfigureAwait(false);
+        return [.. (response.Data ?? []).Select(m => m.Id).OfType<string>()];
+    }
+
     /// <inheritdoc/>
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {

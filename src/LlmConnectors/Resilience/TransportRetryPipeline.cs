@@ -28,8 +28,10 @@ internal static class TransportRetryPipeline
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = options.UseJitter,
             // A provider that asks for a longer wait than MaxDelay gets no retry: the failure, with its RetryAfter, goes to the caller
-            // at once rather than a retry sooner than the provider allows.
+            // at once rather than a retry sooner than the provider allows. Under a failover that will hand over, no retry at all
+            // (FailoverAttemptScope says why).
             ShouldHandle = args => ValueTask.FromResult(
+                !FailoverAttemptScope.SuppressesRetries &&
                 args.Outcome.Exception is { } e && IsRetryable(e, args.Context.CancellationToken) && !(options.HonorRetryAfter && e is LlmConnectorException { RetryAfter: { } wait } && wait > options.MaxDelay)),
             DelayGenerator = args =>
             {

@@ -25,8 +25,15 @@ namespace LlmConnectors;
 /// <para>
 /// Never fails over when the caller cancelled, nor on <see cref="LlmErrorKind.InvalidRequest"/>, <see cref="LlmErrorKind.RequestTooLarge"/> or
 /// <see cref="LlmErrorKind.ContentFiltered"/> (the next provider would reject the request too): that failure is thrown as it is.
-/// The next client is called at once (after <see cref="DelayBetweenAttempts"/>, at most 2 seconds; default none): transport
-/// retries with backoff belong to the leaf clients, so retries never multiply.
+/// The next client is called at once (after <see cref="DelayBetweenAttempts"/>, at most 2 seconds; default none).
+/// </para>
+/// <para>
+/// <b>Handing over in under 2 seconds.</b> Every client but the last is called with its transport retries off (the pack's Polly
+/// pipeline, the OpenAI SDK's retry policy and the Anthropic SDK's <c>MaxRetries</c> all make a single try: see
+/// <c>FailoverAttemptScope</c>), so a 503, a 429 with a long <c>Retry-After</c> or a refused connection hands over at once instead of
+/// after the leaf's backoff; and <see cref="AttemptTimeout"/> (default <see cref="DefaultAttemptTimeout"/>, 1.5 s) cuts a client that
+/// hangs. The last client has no one to hand over to: it keeps its full retry policy and is not cut. A client used alone, without a
+/// failover, always keeps its full retry policy. <see cref="RetryBeforeHandover"/> gives the clients their retries back.
 /// </para>
 /// <para>
 /// The response (or the first streamed update) records the client that served it in
@@ -48,13 +55,17 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
     /// <summary>The <see cref="ChatResponse.AdditionalProperties"/> key of the failures skipped before the response (a string array, one line each).</summary>
     public const string SkippedFailuresPropertyName = "llmconnectors.failover.skipped";
 
+    /// <summary>The default <see cref="AttemptTimeout"/>: 1.5 seconds, so that a client that hangs hands over in under 2 seconds.</summary>
+    public static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(1.5);
+
     /// <summary>The longest <see cref="DelayBetweenAttempts"/> accepted: 2 seconds.</summary>
     public static readonly TimeSpan MaxDelayBetweenAttempts = TimeSpan.FromSeconds(2);
 
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<RoutingContext, List<FailoverFailure>> _requests = new();
     private TimeSpan _delayBetweenAttempts;
-    private TimeSpan? _attemptTimeout;
+    private TimeSpan? _attemptTimeout = DefaultAttemptTimeout;
+    private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Initializes a new instance of the <see cref="LlmFailoverChatClient"/> class.</summary>
     /// <param name="innerClient">The client tried first.</param>
@@ -115,7 +126,9 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
 
     /// <summary>
     /// Gets or sets how long one client may take before the next is tried: the whole response, or, when streaming, the first update.
-    /// Default: <see langword="null"/> (no limit of its own: the leaf clients' timeouts apply).
+    /// The last client is not cut (there is no one to hand over to). Default: <see cref="DefaultAttemptTimeout"/> (1.5 s); raise it
+    /// when non-streaming answers legitimately take longer, or stream. <see langword="null"/>: no limit of its own (the leaf clients'
+    /// timeouts apply).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public TimeSpan? AttemptTimeout
@@ -130,6 +143,21 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
 
             _attemptTimeout = value;
         }
+    }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the clients before the last keep their own transport retries (with backoff and
+    /// <c>Retry-After</c> waits) before the failover hands over. Default: <see langword="false"/>, so that a transient failure hands
+    /// over in under 2 seconds; the last client always keeps its retries.
+    /// </summary>
+    public bool RetryBeforeHandover { get; set; }
+
+    /// <summary>Gets or sets the clock of <see cref="AttemptTimeout"/> (tests pass a fake one). Default: <see cref="TimeProvider.System"/>.</summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public TimeProvider TimeProvider
+    {
+        get => _timeProvider;
+        set => _timeProvider = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>Adds a fallback client.</summary>
@@ -158,7 +186,8 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
         var failures = _requests.GetOrAdd(context, static _ => []);
         var index = failures.Count;
         var (client, modelId, name) = GetTarget(index);
-        return new ValueTask<IChatClient>(new Attempt(this, client, modelId, name, index, failures));
+        var handsOver = index < Fallbacks.Count && (MaximumAttemptsPerRequest is not { } limit || index + 1 < limit);
+        return new ValueTask<IChatClient>(new Attempt(this, client, modelId, name, index, handsOver, failures));
     }
 
     /// <inheritdoc/>
@@ -247,7 +276,15 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
         (client.GetService(typeof(ChatClientMetadata)) as ChatClientMetadata)?.ProviderName;
 
     /// <summary>One attempt on one target: applies its model id and the attempt timeout, and annotates what it serves.</summary>
-    private sealed class Attempt(LlmFailoverChatClient owner, IChatClient client, string? modelId, string name, int index, List<FailoverFailure> failures)
+    /// <param name="owner">The failover client.</param>
+    /// <param name="client">The target.</param>
+    /// <param name="modelId">The target's model, or <see langword="null"/>.</param>
+    /// <param name="name">The target's name.</param>
+    /// <param name="index">The target's position.</param>
+    /// <param name="handsOver">Whether another client follows this one: its retries are then off and <see cref="AttemptTimeout"/> applies.</param>
+    /// <param name="failures">The failures so far.</param>
+    private sealed class Attempt(
+        LlmFailoverChatClient owner, IChatClient client, string? modelId, string name, int index, bool handsOver, List<FailoverFailure> failures)
         : IChatClient
     {
         public string Name => name;
@@ -257,12 +294,14 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
         public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             var attemptOptions = WithModel(options);
-            using var attemptCts = owner.AttemptTimeout is { } timeout ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
-            attemptCts?.CancelAfter(owner.AttemptTimeout!.Value);
+            using var attemptCts = CreateTimeout(cancellationToken);
             ChatResponse response;
             try
             {
-                response = await client.GetResponseAsync(messages, attemptOptions, attemptCts?.Token ?? cancellationToken).ConfigureAwait(false);
+                using (EnterScope())
+                {
+                    response = await client.GetResponseAsync(messages, attemptOptions, attemptCts?.Token ?? cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException e) when (TimedOut(attemptCts, cancellationToken))
             {
@@ -277,16 +316,24 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
             IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             var attemptOptions = WithModel(options);
-            using var attemptCts = owner.AttemptTimeout is { } timeout ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
-            attemptCts?.CancelAfter(owner.AttemptTimeout!.Value);
+            using var attemptCts = CreateTimeout(cancellationToken);
             var token = attemptCts?.Token ?? cancellationToken;
-            var enumerator = client.GetStreamingResponseAsync(messages, attemptOptions, token).GetAsyncEnumerator(token);
+            IAsyncEnumerator<ChatResponseUpdate> enumerator;
+            using (EnterScope())
+            {
+                enumerator = client.GetStreamingResponseAsync(messages, attemptOptions, token).GetAsyncEnumerator(token);
+            }
+
             await using (enumerator.ConfigureAwait(false))
             {
                 bool hasFirst;
                 try
                 {
-                    hasFirst = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                    // Streams are retried only before their first update, so the scope covers exactly that.
+                    using (EnterScope())
+                    {
+                        hasFirst = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                    }
                 }
                 catch (OperationCanceledException e) when (TimedOut(attemptCts, cancellationToken))
                 {
@@ -294,7 +341,7 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
                 }
 
                 // The first update is in: from here on this client serves the request, and the attempt timeout no longer applies.
-                attemptCts?.CancelAfter(Timeout.InfiniteTimeSpan);
+                attemptCts?.Stop();
                 if (!hasFirst)
                 {
                     yield break;
@@ -317,7 +364,13 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
             // The attempt owns nothing: the targets belong to the failover client and its caller.
         }
 
-        private static bool TimedOut(CancellationTokenSource? attemptCts, CancellationToken cancellationToken) =>
+        private AttemptTimer? CreateTimeout(CancellationToken cancellationToken) =>
+            handsOver && owner.AttemptTimeout is { } timeout ? new AttemptTimer(timeout, owner.TimeProvider, cancellationToken) : null;
+
+        private FailoverAttemptScope.Scope? EnterScope() =>
+            handsOver && !owner.RetryBeforeHandover ? FailoverAttemptScope.Enter() : null;
+
+        private static bool TimedOut(AttemptTimer? attemptCts, CancellationToken cancellationToken) =>
             attemptCts is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested;
 
         private TimeoutException TimeoutOf(OperationCanceledException e) =>
@@ -346,6 +399,31 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
             }
 
             return properties;
+        }
+    }
+
+    /// <summary>The attempt's token: cancelled by the caller's token or by <see cref="AttemptTimeout"/> on <see cref="TimeProvider"/>.</summary>
+    private sealed class AttemptTimer : IDisposable
+    {
+        private readonly CancellationTokenSource _cts;
+        private readonly CancellationTokenRegistration _registration;
+
+        public AttemptTimer(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+        {
+            _cts = new CancellationTokenSource(timeout, timeProvider);
+            _registration = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _cts);
+        }
+
+        public CancellationToken Token => _cts.Token;
+
+        public bool IsCancellationRequested => _cts.IsCancellationRequested;
+
+        public void Stop() => _cts.CancelAfter(Timeout.InfiniteTimeSpan);
+
+        public void Dispose()
+        {
+            _registration.Dispose();
+            _cts.Dispose();
         }
     }
 

@@ -104,7 +104,27 @@ public sealed class ModelRoutingChatClient : RoutingChatClient
     }
 
     /// <summary>Finds the client and the model id it receives for a requested model id.</summary>
+    /// <summary>
+    /// Tells where a request for <paramref name="modelId"/> would go, without sending it: the route with the longest matching prefix, or
+    /// <see langword="null"/> when <see cref="DefaultClient"/> would serve it (or nothing would).
+    /// </summary>
+    /// <param name="modelId">The model id of a request.</param>
+    /// <param name="routedModelId">The model id the chosen client would receive (the prefix removed when the route says so).</param>
+    /// <returns>The route, or <see langword="null"/> for the default client.</returns>
+    public ModelRoute? FindRoute(string? modelId, out string? routedModelId)
+    {
+        var best = BestRoute(modelId);
+        routedModelId = best is null || !best.StripPrefix ? modelId : modelId![best.Prefix.Length..] is { Length: > 0 } stripped ? stripped : null;
+        return best;
+    }
+
     internal (IChatClient? Client, string? ModelId) Resolve(string? modelId)
+    {
+        var best = FindRoute(modelId, out var routedModelId);
+        return (best?.Client ?? DefaultClient, routedModelId);
+    }
+
+    private ModelRoute? BestRoute(string? modelId)
     {
         ModelRoute? best = null;
         if (modelId is not null)
@@ -118,18 +138,7 @@ public sealed class ModelRoutingChatClient : RoutingChatClient
             }
         }
 
-        if (best is null)
-        {
-            return (DefaultClient, modelId);
-        }
-
-        if (!best.StripPrefix)
-        {
-            return (best.Client, modelId);
-        }
-
-        var stripped = modelId![best.Prefix.Length..];
-        return (best.Client, stripped.Length == 0 ? null : stripped);
+        return best;
     }
 
     private string NoRouteMessage(string? modelId)

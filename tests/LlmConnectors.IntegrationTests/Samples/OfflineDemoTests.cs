@@ -17,7 +17,7 @@ public sealed class OfflineDemoTests
         await using var demo = BackgroundProgram.Start(DotnetHost.Path, [dll, "demo"], RepositoryLayout.Root, SampleBackends.NothingConfigured);
         var exports = await WaitForExportsAsync(demo, cancellationToken);
 
-        var result = await Llmc.RunAsync(SampleBackends.Merge(exports), "chat", "-m", "sonnet", "Hello from the README");
+        var result = await Llmc.RunAsync(SampleBackends.Merge(exports), "chat", "-m", "max/sonnet", "Hello from the README");
 
         Assert.True(result.ExitCode == 0, result.Describe("llmc chat") + "\n--- demo ---\n" + demo.Output);
         Assert.Contains("Hello from claude-sonnet", result.StandardOutput, StringComparison.Ordinal);

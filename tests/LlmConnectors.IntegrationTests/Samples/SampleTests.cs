@@ -213,7 +213,7 @@ public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleB
     public void Samples_EveryProjectUnderSamples_IsInTheSolutionAndRunByATest()
     {
         var solution = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "LlmConnectors.sln"));
-        var tests = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "tests", "LlmConnectors.IntegrationTests", "Samples", "SampleTests.cs"));
+        var tests = string.Concat(Directory.EnumerateFiles(Path.Combine(RepositoryLayout.Root, "tests", "LlmConnectors.IntegrationTests", "Samples"), "*Tests.cs").Select(File.ReadAllText));
         foreach (var project in Directory.EnumerateFiles(RepositoryLayout.SamplesDirectory, "*.csproj", SearchOption.AllDirectories))
         {
             var name = Path.GetFileNameWithoutExtension(project);

@@ -1,4 +1,5 @@
 using System.Net;
+using LlmConnectors.Tests.OpenAICompatible;
 using Microsoft.Extensions.AI;
 
 namespace LlmConnectors.Tests.Routing;
@@ -315,6 +316,104 @@ public class LlmFailoverChatClientTests
 
         Assert.Equal("backup", response.AdditionalProperties![LlmFailoverChatClient.ServedByPropertyName]);
         Assert.NotNull(pipeline.GetService<LlmFailoverChatClient>());
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_Default_RetriesOffForAllButTheLastClient()
+    {
+        var primary = new ScopeProbe(Error(LlmErrorKind.Unavailable));
+        var second = new ScopeProbe(Error(LlmErrorKind.RateLimited));
+        var last = new ScopeProbe(null);
+        using var client = new LlmFailoverChatClient(primary).AddFallback(second).AddFallback(last);
+
+        await client.GetResponseAsync("hi", cancellationToken: Ct);
+
+        Assert.Equal([true], primary.SawScope);
+        Assert.Equal([true], second.SawScope);
+        Assert.Equal([false], last.SawScope);
+        Assert.False(FailoverAttemptScope.SuppressesRetries);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_Default_RetriesOffBeforeTheFirstUpdateOnly()
+    {
+        var primary = new ScopeProbe(Error(LlmErrorKind.ServerError));
+        var last = new ScopeProbe(null);
+        using var client = new LlmFailoverChatClient(primary).AddFallback(last);
+
+        var updates = await ToListAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
+
+        Assert.Equal("ok", Assert.Single(updates).Text);
+        Assert.Equal([true], primary.SawScope);
+        Assert.Equal([false], last.SawScope);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RetryBeforeHandover_NoScope()
+    {
+        var primary = new ScopeProbe(Error(LlmErrorKind.Unavailable));
+        var last = new ScopeProbe(null);
+        using var client = new LlmFailoverChatClient(primary) { RetryBeforeHandover = true }.AddFallback(last);
+
+        await client.GetResponseAsync("hi", cancellationToken: Ct);
+
+        Assert.Equal([false], primary.SawScope);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_Default_HangCutByDefaultAttemptTimeout_LastClientNotCut()
+    {
+        _primary.Hang();
+        var clock = new ImmediateTimeProvider();
+        using var client = new LlmFailoverChatClient(_primary) { TimeProvider = clock }.AddFallback(_second);
+
+        var response = await client.GetResponseAsync("hi", cancellationToken: Ct);
+
+        Assert.Equal(TimeSpan.FromSeconds(1.5), LlmFailoverChatClient.DefaultAttemptTimeout);
+        Assert.Equal(LlmFailoverChatClient.DefaultAttemptTimeout, client.AttemptTimeout);
+        Assert.Equal("second-provider", response.AdditionalProperties![LlmFailoverChatClient.ServedByPropertyName]);
+        Assert.Contains("AttemptTimeout", Assert.IsType<string[]>(response.AdditionalProperties[LlmFailoverChatClient.SkippedFailuresPropertyName])[0], StringComparison.Ordinal);
+        Assert.Equal([LlmFailoverChatClient.DefaultAttemptTimeout], clock.DueTimes);
+    }
+
+    [Fact]
+    public void TimeProvider_Null_Rejected()
+    {
+        using var client = Create();
+
+        Assert.Throws<ArgumentNullException>("value", () => client.TimeProvider = null!);
+    }
+
+    /// <summary>Records whether each call ran inside a <see cref="FailoverAttemptScope"/>, then fails or answers.</summary>
+    private sealed class ScopeProbe(Exception? failure) : IChatClient
+    {
+        public List<bool> SawScope { get; } = [];
+
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            SawScope.Add(FailoverAttemptScope.SuppressesRetries);
+            return failure is null ? new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) : throw failure;
+        }
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            SawScope.Add(FailoverAttemptScope.SuppressesRetries);
+            if (failure is not null)
+            {
+                throw failure;
+            }
+
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "ok");
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
     }
 
     private static async Task<List<ChatResponseUpdate>> ToListAsync(IAsyncEnumerable<ChatResponseUpdate> updates)

@@ -29,6 +29,24 @@ public class ModelRoutingChatClientTests
         Assert.Equal(expectedModel, target.Calls[0].Options!.ModelId);
     }
 
+    [Theory]
+    [InlineData("max/sonnet", "max/", "sonnet")]
+    [InlineData("openrouter/openai/gpt-4o", "openrouter/", "openai/gpt-4o")]
+    [InlineData("max/", "max/", null)]
+    [InlineData("sonnet", null, "sonnet")]
+    [InlineData(null, null, null)]
+    public void FindRoute_TellsWhereAndWhichModelWithoutSending(string? modelId, string? expectedPrefix, string? expectedModel)
+    {
+        using var router = Create(_fallback);
+
+        var route = router.FindRoute(modelId, out var routed);
+
+        Assert.Equal(expectedPrefix, route?.Prefix);
+        Assert.Equal(expectedModel, routed);
+        Assert.Empty(_cli.Calls);
+        Assert.Empty(_fallback.Calls);
+    }
+
     [Fact]
     public async Task GetResponseAsync_DoesNotChangeCallerOptions()
     {
