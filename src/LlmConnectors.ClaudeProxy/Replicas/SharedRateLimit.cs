@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using LlmConnectors.ClaudeProxy.Configuration;
@@ -63,12 +62,7 @@ internal static class SharedRateLimit
     /// <summary>Answers a refused request: 429 <c>rate_limit_error</c> with an OpenAI error body and <c>Retry-After</c>.</summary>
     private static async ValueTask RejectAsync(HttpContext context, RateLimitLease lease, ProxyRateLimitOptions limit)
     {
-        // The lease says when the oldest request of the window leaves it; without that hint, the whole window is the safe wait.
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var hint) && hint > TimeSpan.Zero
-            ? hint
-            : lease.TryGetMetadata(MetadataName.RetryAfter.Name, out var seconds) && Convert.ToDouble(seconds, CultureInfo.InvariantCulture) is > 0 and var s
-                ? TimeSpan.FromSeconds(s)
-                : limit.Window;
+        var retryAfter = RetryAfter(lease, limit.Window);
         var permits = limit.RequestsPerWindow ?? 0;
         ProxyReplicaLog.RateLimited(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SharedRateLimit).FullName!), context.TraceIdentifier, permits, limit.Window, (long)Math.Ceiling(retryAfter.TotalSeconds));
         await new ProxyError(
@@ -76,5 +70,18 @@ internal static class SharedRateLimit
             $"Rate limit reached: this API key may send {permits} chat requests per {limit.Window.TotalSeconds:0} s to this proxy, all replicas together (ClaudeProxy:RateLimit); retry after the Retry-After delay.",
             "rate_limit_error",
             Code: "rate_limit_exceeded") { RetryAfter = retryAfter }.WriteResponseAsync(context);
+    }
+
+    /// <summary>
+    /// When to retry: the lease's own hint (RedisRateLimiting's <c>RATELIMIT_RETRYAFTER</c> seconds, or System.Threading.RateLimiting's
+    /// <see cref="MetadataName.RetryAfter"/>) when it gives one; otherwise the whole window, after which the oldest counted request has
+    /// surely left it.
+    /// </summary>
+    private static TimeSpan RetryAfter(RateLimitLease lease, TimeSpan window)
+    {
+        var hint = lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.Zero;
+        return hint > TimeSpan.Zero ? hint : window;
     }
 }
