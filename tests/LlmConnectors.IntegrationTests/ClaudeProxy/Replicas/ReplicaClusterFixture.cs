@@ -27,7 +27,7 @@ public sealed partial class ReplicaClusterFixture : IAsyncLifetime
     public const int RequestsPerWindow = 6;
 
     /// <summary>The keys the replicas accept besides <see cref="ProxyProcess.ApiKey"/>, one or two per test.</summary>
-    public static readonly string[] Keys = [.. Enumerable.Range(1, 5).Select(i => $"replica-test-key-{i}-0123456789abcdef")];
+    public static readonly string[] Keys = [.. Enumerable.Range(1, 6).Select(i => $"replica-test-key-{i}-0123456789abcdef")];
 
     private WebApplication? _front;
 

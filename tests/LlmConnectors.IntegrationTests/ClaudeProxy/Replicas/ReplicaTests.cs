@@ -133,6 +133,41 @@ public sealed class ReplicaTests(ReplicaClusterFixture cluster) : IClassFixture<
         Assert.NotEqual(firstTurn.Conversation, other.Conversation);
     }
 
+    [Fact]
+    public async Task Conversation_ToolResultsLandingOnTheOtherReplica_AreAnsweredByReplayingTheConversation()
+    {
+        // The replica that returned the call parks its CLI process on it; the results go to the other replica, which has no such
+        // process and replays the conversation to the model instead.
+        var key = ReplicaClusterFixture.Keys[5];
+        var marker = NewQuestion();
+        cluster.Backend.Enqueue(
+            ScriptedAnthropicReply.ToolUse(string.Empty, ("toolu_replica1", "mcp__pack__get_weather", """{"city":"Lyon"}""")),
+            ScriptedAnthropicReply.Text("Sunny in Lyon."));
+        using var schema = JsonDocument.Parse("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""");
+        var tools = new[] { new { type = "function", function = new { name = "get_weather", description = "Gets the weather of a city.", parameters = schema.RootElement } } };
+        var question = new { role = "user", content = $"Weather in Lyon? ({marker})" };
+
+        var first = await SendAsync(key, JsonSerializer.Serialize(new { model = "sonnet", messages = new object[] { question }, tools }));
+        using var firstBody = JsonDocument.Parse(first.Body);
+        var call = firstBody.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("tool_calls")[0];
+        var results = new object[]
+        {
+            question,
+            new { role = "assistant", content = (string?)null, tool_calls = new[] { call } },
+            new { role = "tool", tool_call_id = call.GetProperty("id").GetString(), content = "sunny, 21 C" },
+        };
+        var second = await SendAsync(key, JsonSerializer.Serialize(new { model = "sonnet", messages = results, tools }));
+
+        Assert.Equal("get_weather", call.GetProperty("function").GetProperty("name").GetString());
+        Assert.NotEqual(first.Replica, second.Replica);
+        Assert.Equal("Sunny in Lyon.", Content(second.Body));
+        Assert.Equal(first.Conversation, second.Conversation);
+        var replayed = cluster.Backend.Requests.Last(r => r.ConversationMessages.Any(m => m.Text.Contains(marker, StringComparison.Ordinal)));
+        Assert.Equal(["user", "assistant", "user"], replayed.ConversationMessages.Select(m => m.Role));
+        Assert.Equal("toolu_replica1", Assert.Single(replayed.ConversationMessages[1].Blocks("tool_use")).GetProperty("id").GetString());
+        Assert.Contains("sunny, 21 C", Assert.Single(replayed.ConversationMessages[2].Blocks("tool_result")).GetProperty("content").GetRawText(), StringComparison.Ordinal);
+    }
+
     private static string NewQuestion() => "q-" + Guid.NewGuid().ToString("N");
 
     private static string Answer(string question) => "Answer to " + question;
