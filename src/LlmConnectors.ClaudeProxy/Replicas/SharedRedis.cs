@@ -11,7 +11,7 @@ namespace LlmConnectors.ClaudeProxy.Replicas;
 /// </summary>
 internal sealed class SharedRedis(IOptions<ClaudeProxyOptions> options) : IDisposable
 {
-    /// <summary>The prefix of every key the proxy writes, so that one Redis can serve other programs too.</summary>
+    /// <summary>The prefix of the proxy's part of every key it writes (the rate limiter puts its own <c>rl:</c> prefix before it), so that one Redis can serve other programs too.</summary>
     public const string KeyPrefix = "llmc-proxy:";
 
     private readonly Lazy<ConnectionMultiplexer> _connection = new(() =>

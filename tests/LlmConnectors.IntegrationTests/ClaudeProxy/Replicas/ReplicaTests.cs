@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using LlmConnectors.ClaudeProxy.Replicas;
 using LlmConnectors.TestServers.Anthropic;
+using StackExchange.Redis;
 
 namespace LlmConnectors.IntegrationTests.ClaudeProxy.Replicas;
 
@@ -166,6 +168,24 @@ public sealed class ReplicaTests(ReplicaClusterFixture cluster) : IClassFixture<
         Assert.Equal(["user", "assistant", "user"], replayed.ConversationMessages.Select(m => m.Role));
         Assert.Equal("toolu_replica1", Assert.Single(replayed.ConversationMessages[1].Blocks("tool_use")).GetProperty("id").GetString());
         Assert.Contains("sunny, 21 C", Assert.Single(replayed.ConversationMessages[2].Blocks("tool_result")).GetProperty("content").GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Redis_HoldsNoApiKey_OnlyHashesOfThem()
+    {
+        var key = ReplicaClusterFixture.Keys[2];
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(key, Request(NewQuestion(), temperature: 0))).Status);
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis.ConnectionString);
+        var stored = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "*").Select(k => k.ToString()).ToList();
+
+        Assert.Contains(stored, k => k.StartsWith("llmc-proxy:cache:", StringComparison.Ordinal));
+        Assert.Contains(stored, k => k.Contains("llmc-proxy:requests:" + CallerPartition.Hash(key), StringComparison.Ordinal));
+        Assert.All(stored, k => Assert.Contains("llmc-proxy:", k, StringComparison.Ordinal));
+        foreach (var apiKey in ReplicaClusterFixture.Keys.Append(ProxyProcess.ApiKey))
+        {
+            Assert.DoesNotContain(stored, k => k.Contains(apiKey, StringComparison.Ordinal));
+        }
     }
 
     private static string NewQuestion() => "q-" + Guid.NewGuid().ToString("N");
