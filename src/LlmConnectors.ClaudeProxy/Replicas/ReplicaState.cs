@@ -78,7 +78,7 @@ internal static class ReplicaState
             InstanceName = SharedRedis.KeyPrefix + "cache:",
         }));
         var store = new ResponseCacheStore(cache, options.ResponseCache.Expiration, () => redis.Connection.IsConnected, services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ResponseCacheStore).FullName!));
-        return new SharedResponseCacheChatClient(served, store, services.GetRequiredService<IHttpContextAccessor>(), options.ResponseCache);
+        return new SharedResponseCacheChatClient(served, store, services.GetRequiredService<IHttpContextAccessor>(), options.ResponseCache, services.GetRequiredService<Telemetry.ProxyTelemetry>());
     }
 
     private static bool IsRateLimited(WebApplication app) => app.Services.GetRequiredService<IOptions<ClaudeProxyOptions>>().Value.RateLimit.RequestsPerWindow is not null;

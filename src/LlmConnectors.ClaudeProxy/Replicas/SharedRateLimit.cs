@@ -64,6 +64,7 @@ internal static class SharedRateLimit
     {
         var retryAfter = RetryAfter(lease, limit.Window);
         var permits = limit.RequestsPerWindow ?? 0;
+        context.RequestServices.GetRequiredService<Telemetry.ProxyTelemetry>().RecordOutcome("rate_limit_exceeded", disconnected: false);
         ProxyReplicaLog.RateLimited(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SharedRateLimit).FullName!), context.TraceIdentifier, permits, limit.Window, (long)Math.Ceiling(retryAfter.TotalSeconds));
         await new ProxyError(
             HttpStatusCode.TooManyRequests,

@@ -1,5 +1,6 @@
 using System.Text;
 using LlmConnectors.ClaudeProxy.Configuration;
+using LlmConnectors.ClaudeProxy.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 
@@ -26,17 +27,20 @@ internal sealed class SharedResponseCacheChatClient : DistributedCachingChatClie
 
     private readonly IHttpContextAccessor _http;
     private readonly ProxyResponseCacheOptions _options;
+    private readonly ProxyTelemetry _telemetry;
 
     /// <summary>Initializes a new instance of the <see cref="SharedResponseCacheChatClient"/> class.</summary>
     /// <param name="innerClient">The served client.</param>
     /// <param name="storage">The shared cache.</param>
     /// <param name="http">Gives the current request (its caller, its response headers).</param>
     /// <param name="options">The cache settings.</param>
-    public SharedResponseCacheChatClient(IChatClient innerClient, IDistributedCache storage, IHttpContextAccessor http, ProxyResponseCacheOptions options)
+    /// <param name="telemetry">Counts hits, misses and bypasses.</param>
+    public SharedResponseCacheChatClient(IChatClient innerClient, IDistributedCache storage, IHttpContextAccessor http, ProxyResponseCacheOptions options, ProxyTelemetry telemetry)
         : base(innerClient, storage)
     {
         _http = http;
         _options = options;
+        _telemetry = telemetry;
     }
 
     /// <inheritdoc/>
@@ -109,6 +113,7 @@ internal sealed class SharedResponseCacheChatClient : DistributedCachingChatClie
 
     private void Report(string outcome)
     {
+        _telemetry.RecordResponseCache(outcome);
         if (_http.HttpContext?.Response is { HasStarted: false } response)
         {
             response.Headers[HeaderName] = outcome;

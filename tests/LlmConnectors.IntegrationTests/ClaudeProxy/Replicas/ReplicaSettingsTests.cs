@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -61,6 +62,24 @@ public class ReplicaSettingsTests
     [Fact]
     public async Task ResponseCache_RedisUnreachable_ServesEveryRequestFromTheModelAndWarns()
     {
+        // Only this in-process test turns the cache on, so every response_cache measurement seen here is its own.
+        var results = new List<string?>();
+        using var meterListener = new MeterListener();
+        meterListener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == "LlmConnectors.ClaudeProxy" && instrument.Name == "llmconnectors.proxy.response_cache")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        meterListener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            lock (results)
+            {
+                results.Add(tags.ToArray().FirstOrDefault(t => t.Key == "llmconnectors.cache.result").Value as string);
+            }
+        });
+        meterListener.Start();
         await using var factory = new ProxyFactory(new() { ["ClaudeProxy:Redis"] = UnreachableRedis, ["ClaudeProxy:ResponseCache:Enabled"] = "true" });
         using var client = factory.CreateClient();
 
@@ -71,6 +90,10 @@ public class ReplicaSettingsTests
         Assert.Equal("miss", Assert.Single(second.Response.Headers.GetValues("X-ClaudeProxy-Cache")));
         Assert.Equal(2, factory.Client.Calls);
         Assert.Contains(factory.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("response cache could not read Redis", StringComparison.Ordinal));
+        lock (results)
+        {
+            Assert.Equal(["miss", "miss"], results);
+        }
     }
 
     [Fact]
