@@ -19,6 +19,8 @@ namespace LlmConnectors.ClaudeProxy.Replicas;
 /// (slots, queue, per-minute budget of a provider account), and each replica keeps its own slots for its own CLI processes. A limit
 /// replicas share is a quota on callers, and the caller (its API key) is known at the HTTP edge, before the body is even read; a
 /// refused request then costs neither parsing nor a slot. It runs after the API key check, so unauthenticated requests count for no one.
+/// The partition comes from the RedisRateLimiting package itself (<see cref="RedisRateLimitPartition"/>); RedisRateLimiting.AspNetCore
+/// adds only policy-wide limits and a rejection writer with its own headers and no body, where the proxy answers in OpenAI's shape.
 /// </remarks>
 internal static class SharedRateLimit
 {
