@@ -3,6 +3,7 @@ using LlmConnectors.ClaudeProxy.Configuration;
 using LlmConnectors.ClaudeProxy.Health;
 using LlmConnectors.ClaudeProxy.Http;
 using LlmConnectors.ClaudeProxy.Mapping;
+using LlmConnectors.ClaudeProxy.Replicas;
 using LlmConnectors.ClaudeProxy.Telemetry;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -60,7 +61,7 @@ internal static class ProxyApplication
                 policy.WithOrigins(origins);
             }
 
-            policy.WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type", "x-api-key").WithExposedHeaders("Retry-After", "x-request-id", ChatCompletionsHandler.IgnoredParametersHeader);
+            policy.WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type", "x-api-key").WithExposedHeaders("Retry-After", "x-request-id", ChatCompletionsHandler.IgnoredParametersHeader, SharedResponseCacheChatClient.HeaderName, ConversationAffinity.HeaderName);
         }));
 
         services.AddHttpClient(RemoteImageFetcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
@@ -72,7 +73,10 @@ internal static class ProxyApplication
         services.AddSingleton<RequestGate>();
         services.AddSingleton<ProxyTelemetry>();
         AddOpenTelemetry(builder);
-        services.AddSingleton<ChatCompletionsHandler>();
+        ReplicaState.AddTo(services);
+        // The endpoint calls the served client through the shared response cache, when configured; resolved at the first request,
+        // so a host's own registered client (see DefaultChatClient) is cached too.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ChatCompletionsHandler>(sp, ReplicaState.WithResponseCache(sp, sp.GetRequiredService<IChatClient>())));
         services.AddSingleton<HealthEndpoints>();
         DefaultChatClient.AddTo(builder);
     }
@@ -109,22 +113,24 @@ internal static class ProxyApplication
         app.UseMiddleware<BrowserOriginMiddleware>();
         app.UseCors(CorsPolicy);
         app.UseMiddleware<ApiKeyMiddleware>();
+        ReplicaState.UseSharedRateLimit(app);
 
         app.MapGet("/health", HealthEndpoints.LiveAsync);
         app.MapGet("/health/ready", (HttpContext context, HealthEndpoints health) => health.ReadyAsync(context));
         app.MapGet("/v1/models", ModelsEndpoints.ListAsync);
         app.MapGet("/v1/models/{id}", ModelsEndpoints.GetAsync);
-        app.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionsHandler handler) => handler.HandleAsync(context));
+        ReplicaState.LimitShared(app.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionsHandler handler) => handler.HandleAsync(context)), app);
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             DefaultChatClient.WarmUp(app.Services);
+            ReplicaState.Connect(app.Services);
             var options = app.Services.GetRequiredService<IOptions<ClaudeProxyOptions>>().Value;
             var addresses = app.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
             ProxyLog.Started(
                 app.Logger,
                 addresses is { Count: > 0 } ? string.Join(", ", addresses) : "(in-process test server)",
-                options.ApiKey is null ? "off (loopback only)" : "on",
+                options.ApiKey is null && options.ApiKeys.Length == 0 ? "off (loopback only)" : "on",
                 options.Models.Count,
                 options.UnsupportedParameters.ToString());
         });
@@ -148,6 +154,15 @@ internal static class ProxyApplication
                 ? new ProxyError(HttpStatusCode.RequestEntityTooLarge, "The request body is larger than this proxy accepts.", "invalid_request_error", Code: "request_too_large")
                 : ProxyError.BadRequest("The request could not be read: " + e.Message, code: "bad_request");
             await error.WriteResponseAsync(context);
+        }
+        catch (Exception e) when (ResponseCacheStore.IsRedisFailure(e))
+        {
+            // The shared rate limit cannot be counted: refuse (the limit protects the subscription) rather than let every request through.
+            ProxyReplicaLog.RedisUnavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("LlmConnectors.ClaudeProxy"), context.TraceIdentifier, context.Request.Path, e.Message);
+            if (!context.Response.HasStarted)
+            {
+                await new ProxyError(HttpStatusCode.ServiceUnavailable, $"The proxy cannot reach the store its replicas share (request id {context.TraceIdentifier}); retry after the Retry-After delay.", "api_error", Code: "shared_state_unavailable") { RetryAfter = TimeSpan.FromSeconds(5) }.WriteResponseAsync(context);
+            }
         }
         catch (Exception e)
         {

@@ -8,6 +8,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using LlmConnectors.TestServers.Anthropic;
+using static LoadSupport;
+
+if (args.Contains("--replicas"))
+{
+    return await ReplicaLoad.RunAsync(args);
+}
 
 var peerDir = Arg("--peer-dir") ?? "/tmp/claude-max-api-proxy-peer";
 var configuration = Arg("--configuration") ?? "Release";
@@ -38,16 +44,7 @@ if (!File.Exists(proxyDll))
 await using var backend = await ScriptedAnthropicServer.StartAsync();
 backend.DefaultReply = _ => ScriptedAnthropicReply.Text("Hello ", "world");
 var home = Directory.CreateTempSubdirectory("llmc-load-home-").FullName;
-var cliEnvironment = new Dictionary<string, string?>
-{
-    ["HOME"] = home,
-    ["CLAUDE_CONFIG_DIR"] = Path.Combine(home, ".claude"),
-    ["ANTHROPIC_API_KEY"] = "sk-ant-load-0000000000",
-    ["ANTHROPIC_BASE_URL"] = backend.BaseUrl,
-    ["ANTHROPIC_AUTH_TOKEN"] = null,
-    ["CLAUDE_CODE_OAUTH_TOKEN"] = null,
-    ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
-};
+var cliEnvironment = CliEnvironment(home, backend.BaseUrl);
 
 var results = new List<LevelResult>();
 var seenCliProcesses = new HashSet<int>();
@@ -56,26 +53,8 @@ var report = new StringBuilder();
 // Ours: the default settings of the proxy, except a warm pool as large as its concurrency (4), so that c=4 is served warm.
 {
     var port = FreePort();
-    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(proxyDll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-    start.ArgumentList.Add(proxyDll);
-    start.ArgumentList.Add("--urls");
-    start.ArgumentList.Add($"http://127.0.0.1:{port}");
-    start.Environment.Remove("ASPNETCORE_URLS");
-    start.Environment["ClaudeProxy__Cli__ExecutablePath"] = claude;
-    start.Environment["ClaudeProxy__Cli__ConfigDirectory"] = cliEnvironment["CLAUDE_CONFIG_DIR"];
+    var start = ProxyStartInfo(proxyDll, port, claude, cliEnvironment);
     start.Environment["ClaudeProxy__Cli__WarmPoolSize"] = "4";
-    start.Environment["Logging__LogLevel__Default"] = "Warning";
-    foreach (var (key, value) in cliEnvironment)
-    {
-        if (value is null)
-        {
-            start.Environment.Remove(key);
-        }
-        else if (key != "CLAUDE_CONFIG_DIR")
-        {
-            start.Environment[$"ClaudeProxy__Cli__EnvironmentVariables__{key}"] = value;
-        }
-    }
 
     await RunTargetAsync("LlmConnectors.ClaudeProxy (warm pool 4, max 4 concurrent)", start, $"http://127.0.0.1:{port}", warmUpDelay: TimeSpan.FromSeconds(5));
 }
@@ -142,27 +121,7 @@ async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, T
     server.BeginOutputReadLine();
     server.BeginErrorReadLine();
     using var sampling = new CancellationTokenSource();
-    var sampler = Task.Run(async () =>
-    {
-        while (!sampling.IsCancellationRequested)
-        {
-            foreach (var pid in Descendants(server.Id).Where(IsClaude))
-            {
-                lock (seenCliProcesses)
-                {
-                    seenCliProcesses.Add(pid);
-                }
-            }
-
-            try
-            {
-                await Task.Delay(100, sampling.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-    });
+    var sampler = Task.Run(() => SampleCliProcessesAsync([server.Id], seenCliProcesses, sampling.Token));
 
     using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
     try
@@ -203,19 +162,8 @@ async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, T
 
         await sampling.CancelAsync();
         await sampler;
-        using (var term = Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)]))
+        if (!await StopAsync(server))
         {
-            await term.WaitForExitAsync();
-        }
-
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await server.WaitForExitAsync(stop.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            server.Kill(entireProcessTree: true);
             report.AppendLine($"{name} did not exit within 30 s of SIGTERM and was killed.");
         }
 
@@ -275,116 +223,6 @@ static async Task<bool> SendAsync(HttpClient http, string baseUrl)
         return response.StatusCode == HttpStatusCode.OK && body.Contains("Hello world", StringComparison.Ordinal);
     }
     catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-    {
-        return false;
-    }
-}
-
-static async Task<bool> WaitReadyAsync(HttpClient http, string baseUrl, Process server)
-{
-    for (var i = 0; i < 300 && !server.HasExited; i++)
-    {
-        try
-        {
-            using var response = await http.GetAsync(baseUrl + "/health");
-            if (response.IsSuccessStatusCode)
-            {
-                return true;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(100);
-    }
-
-    return false;
-}
-
-static double Percentile(List<double> sorted, double p) =>
-    sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-static string FindRepositoryRoot()
-{
-    foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LlmConnectors.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-    }
-
-    throw new InvalidOperationException("Run the load script inside the repository (LlmConnectors.sln was not found).");
-}
-
-static List<int> Descendants(int root)
-{
-    var parents = new Dictionary<int, int>();
-    foreach (var directory in Directory.EnumerateDirectories("/proc"))
-    {
-        if (int.TryParse(Path.GetFileName(directory), out var pid))
-        {
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
-
-    var result = new List<int>();
-    var frontier = new Queue<int>([root]);
-    while (frontier.Count > 0)
-    {
-        var parent = frontier.Dequeue();
-        foreach (var (pid, ppid) in parents)
-        {
-            if (ppid == parent)
-            {
-                result.Add(pid);
-                frontier.Enqueue(pid);
-            }
-        }
-    }
-
-    return result;
-}
-
-static bool IsClaude(int pid)
-{
-    try
-    {
-        return File.ReadAllText($"/proc/{pid}/cmdline").Contains("claude", StringComparison.Ordinal);
-    }
-    catch (IOException)
-    {
-        return false;
-    }
-}
-
-static bool IsAlive(int pid)
-{
-    try
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
-    }
-    catch (IOException)
     {
         return false;
     }

@@ -15,6 +15,25 @@ internal sealed class ClaudeProxyOptions
     /// </summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Gets or sets more keys clients may send, one per caller (each with the same rules as <see cref="ApiKey"/>). Every accepted key
+    /// is a caller of its own: the shared rate limit and the response cache are kept per caller. Default: none.
+    /// </summary>
+    public string[] ApiKeys { get; set; } = [];
+
+    /// <summary>
+    /// Gets or sets the StackExchange.Redis configuration string of the Redis that replicas share (for example
+    /// <c>redis.internal:6379,password=...,ssl=true</c>): the response cache and the shared rate limit live there. Default: none
+    /// (each replica keeps only its own state; both features need it).
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Gets the response cache settings (<c>ClaudeProxy:ResponseCache</c>), kept in <see cref="Redis"/>.</summary>
+    public ProxyResponseCacheOptions ResponseCache { get; } = new();
+
+    /// <summary>Gets the shared rate limit settings (<c>ClaudeProxy:RateLimit</c>), counted in <see cref="Redis"/> across replicas.</summary>
+    public ProxyRateLimitOptions RateLimit { get; } = new();
+
     /// <summary>Gets or sets the largest request body accepted, in bytes; larger bodies get 413. Default: 4 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 

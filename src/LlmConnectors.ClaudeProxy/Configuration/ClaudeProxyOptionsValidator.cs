@@ -25,12 +25,22 @@ internal sealed class ClaudeProxyOptionsValidator(IConfiguration configuration) 
                 errors.Add($"{P}:ApiKey must be at least {MinimumApiKeyLength} characters long and contain no white space; generate one with `openssl rand -hex 32`.");
             }
         }
-        else if (exposed.Count > 0)
+        else if (exposed.Count > 0 && options.ApiKeys.Length == 0)
         {
             errors.Add(
                 $"The proxy is configured to listen on {string.Join(", ", exposed)}, which is not a loopback address, but {P}:ApiKey is not set. " +
                 $"Set {P}:ApiKey (environment variable {P}__ApiKey) to a secret of at least {MinimumApiKeyLength} characters, or listen on {ClaudeProxyOptions.DefaultUrl} only.");
         }
+
+        for (var i = 0; i < options.ApiKeys.Length; i++)
+        {
+            if (options.ApiKeys[i] is not { } extra || extra.Length < MinimumApiKeyLength || extra.Any(char.IsWhiteSpace))
+            {
+                errors.Add($"{P}:ApiKeys:{i} must be at least {MinimumApiKeyLength} characters long and contain no white space; generate one with `openssl rand -hex 32`.");
+            }
+        }
+
+        ValidateReplicaSettings(errors, options);
 
         if (exposed.Count > 0 && options.AllowedHosts.Length == 0)
         {
@@ -210,6 +220,46 @@ internal sealed class ClaudeProxyOptionsValidator(IConfiguration configuration) 
 
         var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
         return Uri.CheckHostName(name) is UriHostNameType.Dns or UriHostNameType.IPv4;
+    }
+
+    /// <summary>Checks the settings replicas share: the Redis they need, the cache expiry, the rate limit.</summary>
+    private static void ValidateReplicaSettings(List<string> errors, ClaudeProxyOptions options)
+    {
+        const string P = ClaudeProxyOptions.SectionName;
+        if (string.IsNullOrWhiteSpace(options.Redis))
+        {
+            if (options.ResponseCache.Enabled)
+            {
+                errors.Add($"{P}:ResponseCache:Enabled is true, but {P}:Redis is not set; set it to the Redis replicas share (for example 127.0.0.1:6379), or turn the cache off.");
+            }
+
+            if (options.RateLimit.RequestsPerWindow is not null)
+            {
+                errors.Add($"{P}:RateLimit:RequestsPerWindow is set, but {P}:Redis is not set; set it to the Redis replicas share (for example 127.0.0.1:6379), or leave the limit out.");
+            }
+        }
+        else
+        {
+            try
+            {
+                _ = StackExchange.Redis.ConfigurationOptions.Parse(options.Redis);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"{P}:Redis is not a valid StackExchange.Redis configuration string ({e.Message}); write it as host:port followed by options, such as 127.0.0.1:6379,password=secret.");
+            }
+        }
+
+        CheckPositive(errors, $"{P}:ResponseCache:Expiration", options.ResponseCache.Expiration);
+        if (options.RateLimit.RequestsPerWindow is < 1)
+        {
+            errors.Add($"{P}:RateLimit:RequestsPerWindow is {options.RateLimit.RequestsPerWindow}; it must be 1 or more, or left out for no limit.");
+        }
+
+        if (options.RateLimit.Window < TimeSpan.FromSeconds(1) || options.RateLimit.Window.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            errors.Add($"{P}:RateLimit:Window is {options.RateLimit.Window}; it must be whole seconds, at least 00:00:01 (Redis counts the window in seconds).");
+        }
     }
 
     private static void CheckPositive(List<string> errors, string setting, TimeSpan value)

@@ -58,6 +58,7 @@ internal sealed class ChatCompletionsHandler(
             return;
         }
 
+        context.Response.Headers[Replicas.ConversationAffinity.HeaderName] = Replicas.ConversationAffinity.Key(Replicas.CallerPartition.Get(context), request!.RequestedModel, request.Messages);
         await AdaptToBackendAsync(request!, context.RequestAborted);
         if (request!.IgnoredParameters.Count > 0)
         {

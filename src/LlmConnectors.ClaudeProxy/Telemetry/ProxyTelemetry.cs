@@ -17,6 +17,7 @@ internal sealed class ProxyTelemetry : IDisposable
     private readonly Counter<long> _queueFull;
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _disconnects;
+    private readonly Counter<long> _responseCache;
 
     /// <summary>Initializes a new instance of the <see cref="ProxyTelemetry"/> class.</summary>
     /// <param name="meterFactory">The host's meter factory.</param>
@@ -27,6 +28,7 @@ internal sealed class ProxyTelemetry : IDisposable
         _queueFull = _meter.CreateCounter<long>("llmconnectors.proxy.queue_full", unit: "{request}", description: "Requests refused because every slot and queue place was taken.");
         _rejections = _meter.CreateCounter<long>("llmconnectors.proxy.rejections", unit: "{request}", description: "Requests answered with an error, by error type.");
         _disconnects = _meter.CreateCounter<long>("llmconnectors.proxy.disconnects", unit: "{request}", description: "Requests whose client went away before the answer ended.");
+        _responseCache = _meter.CreateCounter<long>("llmconnectors.proxy.response_cache", unit: "{request}", description: "Chat requests by what the shared response cache did: hit, miss (asked the model, then cached) or bypass (not cacheable).");
     }
 
     /// <summary>Records how a chat request ended.</summary>
@@ -52,6 +54,10 @@ internal sealed class ProxyTelemetry : IDisposable
 
         _rejections.Add(1, new KeyValuePair<string, object?>("error.type", errorType));
     }
+
+    /// <summary>Records what the shared response cache did for a chat request.</summary>
+    /// <param name="result"><c>hit</c>, <c>miss</c> or <c>bypass</c>.</param>
+    public void RecordResponseCache(string result) => _responseCache.Add(1, new KeyValuePair<string, object?>("llmconnectors.cache.result", result));
 
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();

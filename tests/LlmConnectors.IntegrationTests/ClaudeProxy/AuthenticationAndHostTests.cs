@@ -179,6 +179,13 @@ public class AuthenticationAndHostTests
     [InlineData("ClaudeProxy:AllowedHosts:0", "https://proxy.example", "ClaudeProxy:AllowedHosts")]
     [InlineData("ClaudeProxy:AllowedHosts:0", "proxy.example:3010", "ClaudeProxy:AllowedHosts")]
     [InlineData("urls", "http://[::ffff:127.0.0.1]:3010", "written as IPv6")]
+    [InlineData("ClaudeProxy:ResponseCache:Enabled", "true", "ClaudeProxy:Redis is not set")]
+    [InlineData("ClaudeProxy:RateLimit:RequestsPerWindow", "10", "ClaudeProxy:Redis is not set")]
+    [InlineData("ClaudeProxy:RateLimit:RequestsPerWindow", "0", "ClaudeProxy:RateLimit:RequestsPerWindow is 0")]
+    [InlineData("ClaudeProxy:RateLimit:Window", "00:00:01.500", "ClaudeProxy:RateLimit:Window")]
+    [InlineData("ClaudeProxy:ResponseCache:Expiration", "00:00:00", "ClaudeProxy:ResponseCache:Expiration")]
+    [InlineData("ClaudeProxy:ApiKeys:0", "short", "ClaudeProxy:ApiKeys:0 must be at least 16 characters")]
+    [InlineData("ClaudeProxy:Redis", "127.0.0.1:6379,nonsense=1", "ClaudeProxy:Redis is not a valid")]
     public void OptionsValidator_InvalidSettings_FailNamingTheSetting(string key, string value, string expectedInMessage)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();

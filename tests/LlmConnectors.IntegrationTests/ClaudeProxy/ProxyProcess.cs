@@ -96,7 +96,9 @@ public sealed partial class ProxyProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start)!;
+        // Through setpriv --pdeathsig, as the proxy starts the CLI: the proxy dies with the test host even when that is killed.
+        var process = new Process { StartInfo = start };
+        global::LlmConnectors.ClaudeCli.ClaudeCliSpawner.Start(process, start);
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var proxy = new ProxyProcess(process);
         void OnLine(string? line)
