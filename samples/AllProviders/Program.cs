@@ -63,7 +63,7 @@ using (host)
     }
 
     // 2. A failover chain over the keyed leaves, in the configured order: with default settings, every provider but the last
-    // gets one try (its own transport retries are suspended) and 1.5 s to answer, so a failing one hands over in under 2 s.
+    // gets one try (its own transport retries are suspended), so a failing one hands over in under 2 s.
     var order = builder.Configuration.GetSection("Sample:FailoverOrder").GetChildren()
         .Select(entry => detected.Find(p => p.Name == entry.Value))
         .OfType<LlmProviderDetection>()

@@ -4,8 +4,8 @@
 //   Needs OPENROUTER_API_KEY (read by the OpenRouter client); OPENROUTER_BASE_URL optionally points elsewhere.
 //   The "max/" route needs the claude CLI (on PATH, or CLAUDE_CLI_PATH); without it that one request says how to install it.
 //   Any setting can be overridden with an environment variable, e.g. LlmConnectors__OpenRouter__ModelId=openai/gpt-4o.
-//   Failover:AttemptTimeout is raised from its default of 1.5 s (a hand-over in under 2 s) to a minute: the failover wraps the
-//   router, and a "max/" request may wait for a CLI process to start.
+//   Failover:AttemptTimeout (no limit by default) hands over from a client that has not answered within a minute: the failover
+//   wraps the router, and a "max/" request may wait for a CLI process to start.
 using LlmConnectors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;

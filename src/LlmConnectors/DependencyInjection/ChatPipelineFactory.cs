@@ -64,7 +64,7 @@ internal sealed class ChatPipelineFactory(string optionsName, string sectionPath
             {
                 InnerClientName = terminalName ?? "primary",
                 DelayBetweenAttempts = failoverOptions.DelayBetweenAttempts,
-                AttemptTimeout = failoverOptions.AttemptTimeout ?? LlmFailoverChatClient.DefaultAttemptTimeout,
+                AttemptTimeout = failoverOptions.AttemptTimeout,
                 RetryBeforeHandover = failoverOptions.RetryBeforeHandover,
             };
             if (failoverOptions.FailoverOn is { } kinds)

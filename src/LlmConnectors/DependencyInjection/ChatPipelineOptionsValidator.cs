@@ -84,7 +84,7 @@ internal sealed class ChatPipelineOptionsValidator(
 
             if (failover.AttemptTimeout is { } timeout && timeout <= TimeSpan.Zero)
             {
-                errors.Add($"{Path("Failover:AttemptTimeout")} is {timeout}; it must be positive, or left out for the default (00:00:01.5).");
+                errors.Add($"{Path("Failover:AttemptTimeout")} is {timeout}; it must be positive, or left out for no limit.");
             }
 
             if (failover.FailoverOn is { } kinds)

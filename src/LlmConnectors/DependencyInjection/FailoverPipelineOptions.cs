@@ -18,7 +18,7 @@ public sealed class FailoverPipelineOptions
     /// <summary>Gets or sets <see cref="LlmFailoverChatClient.DelayBetweenAttempts"/> (at most 2 seconds). Default: zero.</summary>
     public TimeSpan DelayBetweenAttempts { get; set; }
 
-    /// <summary>Gets or sets <see cref="LlmFailoverChatClient.AttemptTimeout"/>. Default (<see langword="null"/>): <see cref="LlmFailoverChatClient.DefaultAttemptTimeout"/>, 1.5 s.</summary>
+    /// <summary>Gets or sets <see cref="LlmFailoverChatClient.AttemptTimeout"/>. Default (<see langword="null"/>): no limit of the failover's own.</summary>
     public TimeSpan? AttemptTimeout { get; set; }
 
     /// <summary>Gets or sets <see cref="LlmFailoverChatClient.RetryBeforeHandover"/>. Default: <see langword="false"/> (hand over in under 2 s).</summary>

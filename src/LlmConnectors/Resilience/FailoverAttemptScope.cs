@@ -13,7 +13,7 @@ namespace LlmConnectors;
 /// SDK's pipeline retry policy (<c>TransportRetryClientPolicy</c>) and the Anthropic SDK's <c>MaxRetries</c> (the leaf switches to a
 /// twin SDK client built with <c>MaxRetries = 0</c>). All three run on the caller's async flow, so an <see cref="AsyncLocal{T}"/> set by
 /// the failover around one attempt reaches all of them, and whatever sits between (the caller's middlewares, MEAI's) needs no change.
-/// A hang has no failure to react to: <see cref="LlmFailoverChatClient.AttemptTimeout"/> (default 1.5 s) cuts it.
+/// A hang has no failure to react to: <see cref="LlmFailoverChatClient.AttemptTimeout"/>, when set, cuts it.
 /// </para>
 /// <para>
 /// The scope is opened for every client but the last of the failover's list: the last one has no one to hand over to and keeps its full

@@ -31,8 +31,9 @@ namespace LlmConnectors;
 /// <b>Handing over in under 2 seconds.</b> Every client but the last is called with its transport retries off (the pack's Polly
 /// pipeline, the OpenAI SDK's retry policy and the Anthropic SDK's <c>MaxRetries</c> all make a single try: see
 /// <c>FailoverAttemptScope</c>), so a 503, a 429 with a long <c>Retry-After</c> or a refused connection hands over at once instead of
-/// after the leaf's backoff; and <see cref="AttemptTimeout"/> (default <see cref="DefaultAttemptTimeout"/>, 1.5 s) cuts a client that
-/// hangs. The last client has no one to hand over to: it keeps its full retry policy and is not cut. A client used alone, without a
+/// after the leaf's backoff. A client that hangs has not failed: <see cref="AttemptTimeout"/> cuts it when set (no default, because a
+/// non-streaming answer arrives whole and a long one legitimately takes many seconds; 1.5 s suits streamed chats whose first update
+/// comes quickly). The last client has no one to hand over to: it keeps its full retry policy and is not cut. A client used alone, without a
 /// failover, always keeps its full retry policy. <see cref="RetryBeforeHandover"/> gives the clients their retries back.
 /// </para>
 /// <para>
@@ -55,16 +56,13 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
     /// <summary>The <see cref="ChatResponse.AdditionalProperties"/> key of the failures skipped before the response (a string array, one line each).</summary>
     public const string SkippedFailuresPropertyName = "llmconnectors.failover.skipped";
 
-    /// <summary>The default <see cref="AttemptTimeout"/>: 1.5 seconds, so that a client that hangs hands over in under 2 seconds.</summary>
-    public static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(1.5);
-
     /// <summary>The longest <see cref="DelayBetweenAttempts"/> accepted: 2 seconds.</summary>
     public static readonly TimeSpan MaxDelayBetweenAttempts = TimeSpan.FromSeconds(2);
 
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<RoutingContext, List<FailoverFailure>> _requests = new();
     private TimeSpan _delayBetweenAttempts;
-    private TimeSpan? _attemptTimeout = DefaultAttemptTimeout;
+    private TimeSpan? _attemptTimeout;
     private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Initializes a new instance of the <see cref="LlmFailoverChatClient"/> class.</summary>
@@ -126,9 +124,9 @@ public sealed partial class LlmFailoverChatClient : FailoverChatClient
 
     /// <summary>
     /// Gets or sets how long one client may take before the next is tried: the whole response, or, when streaming, the first update.
-    /// The last client is not cut (there is no one to hand over to). Default: <see cref="DefaultAttemptTimeout"/> (1.5 s); raise it
-    /// when non-streaming answers legitimately take longer, or stream. <see langword="null"/>: no limit of its own (the leaf clients'
-    /// timeouts apply).
+    /// The last client is not cut (there is no one to hand over to). Default: <see langword="null"/>, no limit of its own (the leaf
+    /// clients' timeouts apply): a whole non-streaming answer cannot be told from a hang before it arrives, and a long one takes many
+    /// seconds. Set it (for example 1.5 s on streamed chats, where it bounds the first update) to hand over from a client that hangs.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public TimeSpan? AttemptTimeout

@@ -121,7 +121,12 @@ internal sealed class HandoverRig : IDisposable
             if (retriesFirst)
             {
                 f.RetryBeforeHandover = true;
-                f.AttemptTimeout = null;
+            }
+            else
+            {
+                // No attempt timeout by default (a whole answer cannot be told from a hang); the hang rows measure the one a
+                // streamed chat would set.
+                f.AttemptTimeout = TimeSpan.FromSeconds(1.5);
             }
         }).Build();
     }

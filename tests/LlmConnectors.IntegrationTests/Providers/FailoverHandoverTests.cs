@@ -15,6 +15,8 @@ namespace LlmConnectors.IntegrationTests.Providers;
 /// </summary>
 public sealed class FailoverHandoverTests
 {
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1.5);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>An answer that would be retried at once if retries were on, so a retry shows up as a second request, not a wait.</summary>
@@ -37,13 +39,14 @@ public sealed class FailoverHandoverTests
         new(new OpenRouterClientOptions { ApiKey = "sk-or", Endpoint = endpoint, ModelId = "openai/gpt-4o-mini", HttpClient = http });
 
     /// <summary>
-    /// Default settings, except that the attempt timeout runs on a fake clock: only the hang test moves it, so a first call slowed
-    /// down by a busy machine (JIT, first connection) is never mistaken for a hang.
+    /// Default settings (no attempt timeout) unless the hang test sets one, on a fake clock that only that test moves, so a first
+    /// call slowed down by a busy machine (JIT, first connection) is never mistaken for a hang.
     /// </summary>
-    private static IChatClient Failover(IChatClient primary, IChatClient fallback, FakeTimeProvider? clock = null) =>
+    private static IChatClient Failover(IChatClient primary, IChatClient fallback, FakeTimeProvider? clock = null, TimeSpan? attemptTimeout = null) =>
         primary.AsBuilder().UseFailover(configure: f =>
         {
             f.InnerClientName = "primary";
+            f.AttemptTimeout = attemptTimeout;
             f.AddFallback(fallback, name: "fallback");
             f.TimeProvider = clock ?? new FakeTimeProvider();
         }).Build();
@@ -121,14 +124,14 @@ public sealed class FailoverHandoverTests
     }
 
     [Fact]
-    public async Task AnthropicPrimary_Hangs_CutByDefaultAttemptTimeoutOnTheFailoverClock()
+    public async Task AnthropicPrimary_Hangs_CutByAttemptTimeoutOnTheFailoverClock()
     {
         await using var primaryServer = await ScriptedAnthropicServer.StartAsync(Ct);
         await using var fallbackServer = await OpenRouterTestServer.StartAsync(Ct);
         primaryServer.Enqueue(ScriptedAnthropicReply.Hang());
         fallbackServer.Enqueue(OpenRouterScripts.Completion("from the fallback"));
         var clock = new FakeTimeProvider();
-        using var client = Failover(Anthropic(primaryServer), OpenAI(fallbackServer), clock);
+        using var client = Failover(Anthropic(primaryServer), OpenAI(fallbackServer), clock, AttemptTimeout);
 
         var call = client.GetResponseAsync("hi", cancellationToken: Ct);
         while (primaryServer.Requests.Count == 0)
@@ -136,7 +139,7 @@ public sealed class FailoverHandoverTests
             await Task.Delay(10, Ct);
         }
 
-        clock.Advance(LlmFailoverChatClient.DefaultAttemptTimeout - TimeSpan.FromMilliseconds(100));
+        clock.Advance(AttemptTimeout - TimeSpan.FromMilliseconds(100));
         Assert.False(call.IsCompleted);
         Assert.Empty(fallbackServer.ChatRequests);
         clock.Advance(TimeSpan.FromMilliseconds(100));

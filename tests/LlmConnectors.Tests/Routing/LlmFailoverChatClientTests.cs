@@ -361,19 +361,25 @@ public class LlmFailoverChatClientTests
     }
 
     [Fact]
-    public async Task GetResponseAsync_Default_HangCutByDefaultAttemptTimeout_LastClientNotCut()
+    public void AttemptTimeout_Default_IsNone_SoASlowWholeAnswerIsNotCut()
+    {
+        using var client = Create();
+
+        Assert.Null(client.AttemptTimeout);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_AttemptTimeoutSet_HangCutOnTheFailoverClock_LastClientNotCut()
     {
         _primary.Hang();
         var clock = new ImmediateTimeProvider();
-        using var client = new LlmFailoverChatClient(_primary) { TimeProvider = clock }.AddFallback(_second);
+        using var client = new LlmFailoverChatClient(_primary) { TimeProvider = clock, AttemptTimeout = TimeSpan.FromSeconds(1.5) }.AddFallback(_second);
 
         var response = await client.GetResponseAsync("hi", cancellationToken: Ct);
 
-        Assert.Equal(TimeSpan.FromSeconds(1.5), LlmFailoverChatClient.DefaultAttemptTimeout);
-        Assert.Equal(LlmFailoverChatClient.DefaultAttemptTimeout, client.AttemptTimeout);
         Assert.Equal("second-provider", response.AdditionalProperties![LlmFailoverChatClient.ServedByPropertyName]);
         Assert.Contains("AttemptTimeout", Assert.IsType<string[]>(response.AdditionalProperties[LlmFailoverChatClient.SkippedFailuresPropertyName])[0], StringComparison.Ordinal);
-        Assert.Equal([LlmFailoverChatClient.DefaultAttemptTimeout], clock.DueTimes);
+        Assert.Equal([TimeSpan.FromSeconds(1.5)], clock.DueTimes);
     }
 
     [Fact]
