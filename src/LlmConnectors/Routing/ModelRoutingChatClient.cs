@@ -106,30 +106,13 @@ public sealed class ModelRoutingChatClient : RoutingChatClient
     /// <summary>Finds the client and the model id it receives for a requested model id.</summary>
     internal (IChatClient? Client, string? ModelId) Resolve(string? modelId)
     {
-        ModelRoute? best = null;
-        if (modelId is not null)
-        {
-            foreach (var route in Routes)
-            {
-                if (modelId.StartsWith(route.Prefix, StringComparison.OrdinalIgnoreCase) && (best is null || route.Prefix.Length > best.Prefix.Length))
-                {
-                    best = route;
-                }
-            }
-        }
-
+        var best = ModelPrefixes.FindLongest(modelId, Routes, static r => r.Prefix);
         if (best is null)
         {
             return (DefaultClient, modelId);
         }
 
-        if (!best.StripPrefix)
-        {
-            return (best.Client, modelId);
-        }
-
-        var stripped = modelId![best.Prefix.Length..];
-        return (best.Client, stripped.Length == 0 ? null : stripped);
+        return (best.Client, best.StripPrefix ? ModelPrefixes.Strip(modelId!, best.Prefix) : modelId);
     }
 
     private string NoRouteMessage(string? modelId)
