@@ -62,8 +62,20 @@ internal sealed class ClaudeProxyOptions
     /// <summary>Gets or sets the largest image the proxy downloads for a remote <c>image_url</c>, in bytes. Default: 10 MiB.</summary>
     public long MaxRemoteImageBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>Gets or sets how long one remote image download may take. Default: 20 seconds.</summary>
+    /// <summary>Gets or sets how long one remote image download may take, redirects included. Default: 20 seconds.</summary>
     public TimeSpan RemoteImageTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Gets or sets the host names remote images may be downloaded from (an entry starting with a dot, <c>.example.com</c>, also allows
+    /// its subdomains), checked on every redirect too. Default: none configured, which allows every public host.
+    /// </summary>
+    public string[] RemoteImageHosts { get; set; } = [];
+
+    /// <summary>
+    /// Gets or sets a value indicating whether remote image downloads may contact loopback, private or link-local addresses (the
+    /// proxy's own machine and network). Default: <see langword="false"/>.
+    /// </summary>
+    public bool AllowPrivateNetworkImages { get; set; }
 
     /// <summary>
     /// Gets or sets the host names the proxy answers to (the <c>Host</c> header, port ignored), as ASP.NET Core's host filtering

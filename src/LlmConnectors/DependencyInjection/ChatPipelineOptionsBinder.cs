@@ -42,6 +42,7 @@ internal static class ChatPipelineOptionsBinder
             o.Enabled = reader.Bool(multimodal, nameof(o.Enabled)) ?? o.Enabled;
             o.AllowedRoot = Reader.String(multimodal, nameof(o.AllowedRoot)) ?? o.AllowedRoot;
             o.AllowRemoteFetch = reader.Bool(multimodal, nameof(o.AllowRemoteFetch)) ?? o.AllowRemoteFetch;
+            o.AllowPrivateNetworkFetch = reader.Bool(multimodal, nameof(o.AllowPrivateNetworkFetch)) ?? o.AllowPrivateNetworkFetch;
             foreach (var host in Reader.StringList(multimodal, nameof(o.AllowedRemoteHosts)))
             {
                 o.AllowedRemoteHosts.Add(host);
