@@ -41,7 +41,7 @@ internal static class DefaultChatClient
         {
             if (string.IsNullOrEmpty(cli[nameof(ClaudeCliOptions.MaxConcurrency)]))
             {
-                // The proxy's own gate queues requests; the CLI runs as many as the gate lets through.
+                // The proxy's request queue (ProxyRequestLimit) lets MaxConcurrentRequests through; the CLI runs as many.
                 options.MaxConcurrency = proxyConcurrency;
             }
 

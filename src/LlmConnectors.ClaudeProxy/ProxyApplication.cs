@@ -68,7 +68,7 @@ internal static class ProxyApplication
         // The library's one remote image download (LlmConnectors.Multimodal), owning its HttpClient and address-checking handler.
         services.AddSingleton(_ => new Multimodal.RemoteImageDownloader());
         services.AddSingleton<ChatRequestMapper>();
-        services.AddSingleton<RequestGate>();
+        services.AddSingleton(ProxyRequestLimit.Create);
         services.AddSingleton<ProxyTelemetry>();
         AddOpenTelemetry(builder);
         services.AddSingleton<ChatCompletionsHandler>();

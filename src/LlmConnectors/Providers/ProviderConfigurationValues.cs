@@ -55,6 +55,7 @@ internal static class ProviderConfigurationValues
         var options = new ChatRequestLimitOptions();
         options.MaxConcurrentRequests = ConfigurationValues.Int<ChatRequestLimitOptions>(limits, limitsPath, nameof(options.MaxConcurrentRequests)) ?? options.MaxConcurrentRequests;
         options.QueueLimit = ConfigurationValues.Int<ChatRequestLimitOptions>(limits, limitsPath, nameof(options.QueueLimit)) ?? options.QueueLimit;
+        options.QueueFullRetryAfter = ConfigurationValues.Time<ChatRequestLimitOptions>(limits, limitsPath, nameof(options.QueueFullRetryAfter)) ?? options.QueueFullRetryAfter;
         options.RequestsPerMinute = ConfigurationValues.Int<ChatRequestLimitOptions>(limits, limitsPath, nameof(options.RequestsPerMinute));
         options.TokensPerMinute = ConfigurationValues.Int<ChatRequestLimitOptions>(limits, limitsPath, nameof(options.TokensPerMinute));
         var errors = options.Validate(limitsPath);
