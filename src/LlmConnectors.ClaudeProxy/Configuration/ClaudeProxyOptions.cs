@@ -6,6 +6,27 @@ internal sealed class ClaudeProxyOptions
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "ClaudeProxy";
 
+    /// <summary>
+    /// Reads the settings where the options pipeline is not running yet (while services are registered), with the same generated
+    /// binding; a value that does not convert leaves the defaults here, and start-up validation reports it.
+    /// </summary>
+    /// <param name="configuration">The application configuration.</param>
+    /// <returns>The settings, or the defaults when the section cannot be read.</returns>
+    public static ClaudeProxyOptions Read(IConfiguration configuration)
+    {
+        var options = new ClaudeProxyOptions();
+        try
+        {
+            configuration.GetSection(SectionName).Bind(options);
+        }
+        catch (InvalidOperationException)
+        {
+            return new ClaudeProxyOptions();
+        }
+
+        return options;
+    }
+
     /// <summary>The address the proxy listens on when no <c>urls</c> setting is given.</summary>
     public const string DefaultUrl = "http://127.0.0.1:3010";
 
