@@ -7,6 +7,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CliWrap;
 using LlmConnectors.TestServers.Anthropic;
 
 var peerDir = Arg("--peer-dir") ?? "/tmp/claude-max-api-proxy-peer";
@@ -56,27 +57,30 @@ var report = new StringBuilder();
 // Ours: the default settings of the proxy, except a warm pool as large as its concurrency (4), so that c=4 is served warm.
 {
     var port = FreePort();
-    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(proxyDll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-    start.ArgumentList.Add(proxyDll);
-    start.ArgumentList.Add("--urls");
-    start.ArgumentList.Add($"http://127.0.0.1:{port}");
-    start.Environment.Remove("ASPNETCORE_URLS");
-    start.Environment["ClaudeProxy__Cli__ExecutablePath"] = claude;
-    start.Environment["ClaudeProxy__Cli__ConfigDirectory"] = cliEnvironment["CLAUDE_CONFIG_DIR"];
-    start.Environment["ClaudeProxy__Cli__WarmPoolSize"] = "4";
-    start.Environment["Logging__LogLevel__Default"] = "Warning";
+    var environment = new Dictionary<string, string?>
+    {
+        ["ASPNETCORE_URLS"] = null,
+        ["ClaudeProxy__Cli__ExecutablePath"] = claude,
+        ["ClaudeProxy__Cli__ConfigDirectory"] = cliEnvironment["CLAUDE_CONFIG_DIR"],
+        ["ClaudeProxy__Cli__WarmPoolSize"] = "4",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
     foreach (var (key, value) in cliEnvironment)
     {
         if (value is null)
         {
-            start.Environment.Remove(key);
+            environment[key] = null;
         }
         else if (key != "CLAUDE_CONFIG_DIR")
         {
-            start.Environment[$"ClaudeProxy__Cli__EnvironmentVariables__{key}"] = value;
+            environment[$"ClaudeProxy__Cli__EnvironmentVariables__{key}"] = value;
         }
     }
 
+    var start = Cli.Wrap("dotnet")
+        .WithArguments([proxyDll, "--urls", $"http://127.0.0.1:{port}"])
+        .WithWorkingDirectory(Path.GetDirectoryName(proxyDll)!)
+        .WithEnvironmentVariables(environment);
     await RunTargetAsync("LlmConnectors.ClaudeProxy (warm pool 4, max 4 concurrent)", start, $"http://127.0.0.1:{port}", warmUpDelay: TimeSpan.FromSeconds(5));
 }
 
@@ -85,22 +89,16 @@ var peerEntry = Path.Combine(peerDir, "node_modules", "claude-max-api-proxy", "d
 if (File.Exists(peerEntry))
 {
     var port = FreePort();
-    var start = new ProcessStartInfo("node") { WorkingDirectory = home, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-    start.ArgumentList.Add(peerEntry);
-    start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-    start.Environment["PATH"] = Path.GetDirectoryName(claude) + ":" + Environment.GetEnvironmentVariable("PATH");
+    var environment = new Dictionary<string, string?> { ["PATH"] = Path.GetDirectoryName(claude) + ":" + Environment.GetEnvironmentVariable("PATH") };
     foreach (var (key, value) in cliEnvironment)
     {
-        if (value is null || (peerAsShipped && key == "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"))
-        {
-            start.Environment.Remove(key);
-        }
-        else
-        {
-            start.Environment[key] = value;
-        }
+        environment[key] = value is null || (peerAsShipped && key == "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC") ? null : value;
     }
 
+    var start = Cli.Wrap("node")
+        .WithArguments([peerEntry, port.ToString(CultureInfo.InvariantCulture)])
+        .WithWorkingDirectory(home)
+        .WithEnvironmentVariables(environment);
     await RunTargetAsync(peerAsShipped ? "claude-max-api-proxy@1.0.0 (npm peer, as shipped)" : "claude-max-api-proxy@1.0.0 (npm peer)", start, $"http://127.0.0.1:{port}", warmUpDelay: TimeSpan.Zero);
 }
 else
@@ -133,20 +131,20 @@ Console.WriteLine($"Claude CLI processes seen under the servers: {seenCliProcess
 Console.Write(report);
 return survivors.Count == 0 ? 0 : 3;
 
-async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, TimeSpan warmUpDelay)
+async Task RunTargetAsync(string name, Command start, string baseUrl, TimeSpan warmUpDelay)
 {
-    using var server = Process.Start(start)!;
+    // Started with CliWrap; SIGTERM (kill -TERM) stops it gracefully, CliWrap's forceful cancellation kills its tree if it hangs.
     var output = new StringBuilder();
-    server.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-    server.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-    server.BeginOutputReadLine();
-    server.BeginErrorReadLine();
+    var lines = PipeTarget.ToDelegate(line => { lock (output) { output.AppendLine(line); } });
+    using var kill = new CancellationTokenSource();
+    var server = start.WithStandardOutputPipe(lines).WithStandardErrorPipe(lines).WithValidation(CommandResultValidation.None).ExecuteAsync(kill.Token);
+    var serverId = server.ProcessId;
     using var sampling = new CancellationTokenSource();
     var sampler = Task.Run(async () =>
     {
         while (!sampling.IsCancellationRequested)
         {
-            foreach (var pid in Descendants(server.Id).Where(IsClaude))
+            foreach (var pid in Descendants(serverId).Where(IsClaude))
             {
                 lock (seenCliProcesses)
                 {
@@ -167,7 +165,7 @@ async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, T
     using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
     try
     {
-        if (!await WaitReadyAsync(http, baseUrl, server))
+        if (!await WaitReadyAsync(http, baseUrl, server.Task))
         {
             report.AppendLine($"{name} did not become ready; its output:\n{output}");
             return;
@@ -196,26 +194,30 @@ async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, T
     }
     finally
     {
-        foreach (var pid in Descendants(server.Id).Where(IsClaude))
+        foreach (var pid in Descendants(serverId).Where(IsClaude))
         {
             seenCliProcesses.Add(pid);
         }
 
         await sampling.CancelAsync();
         await sampler;
-        using (var term = Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await term.WaitForExitAsync();
-        }
-
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Cli.Wrap("kill").WithArguments(["-TERM", serverId.ToString(CultureInfo.InvariantCulture)]).WithValidation(CommandResultValidation.None).ExecuteAsync();
         try
         {
-            await server.WaitForExitAsync(stop.Token);
+            await server.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
-            server.Kill(entireProcessTree: true);
+            await kill.CancelAsync();
+            try
+            {
+                await server;
+            }
+            catch (OperationCanceledException)
+            {
+                // Killed.
+            }
+
             report.AppendLine($"{name} did not exit within 30 s of SIGTERM and was killed.");
         }
 
@@ -280,9 +282,9 @@ static async Task<bool> SendAsync(HttpClient http, string baseUrl)
     }
 }
 
-static async Task<bool> WaitReadyAsync(HttpClient http, string baseUrl, Process server)
+static async Task<bool> WaitReadyAsync(HttpClient http, string baseUrl, Task server)
 {
-    for (var i = 0; i < 300 && !server.HasExited; i++)
+    for (var i = 0; i < 300 && !server.IsCompleted; i++)
     {
         try
         {
