@@ -7,7 +7,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using CliWrap;
 using LlmConnectors.TestServers.Anthropic;
 
 var peerDir = Arg("--peer-dir") ?? "/tmp/claude-max-api-proxy-peer";
@@ -57,30 +56,27 @@ var report = new StringBuilder();
 // Ours: the default settings of the proxy, except a warm pool as large as its concurrency (4), so that c=4 is served warm.
 {
     var port = FreePort();
-    var environment = new Dictionary<string, string?>
-    {
-        ["ASPNETCORE_URLS"] = null,
-        ["ClaudeProxy__Cli__ExecutablePath"] = claude,
-        ["ClaudeProxy__Cli__ConfigDirectory"] = cliEnvironment["CLAUDE_CONFIG_DIR"],
-        ["ClaudeProxy__Cli__WarmPoolSize"] = "4",
-        ["Logging__LogLevel__Default"] = "Warning",
-    };
+    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(proxyDll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    start.ArgumentList.Add(proxyDll);
+    start.ArgumentList.Add("--urls");
+    start.ArgumentList.Add($"http://127.0.0.1:{port}");
+    start.Environment.Remove("ASPNETCORE_URLS");
+    start.Environment["ClaudeProxy__Cli__ExecutablePath"] = claude;
+    start.Environment["ClaudeProxy__Cli__ConfigDirectory"] = cliEnvironment["CLAUDE_CONFIG_DIR"];
+    start.Environment["ClaudeProxy__Cli__WarmPoolSize"] = "4";
+    start.Environment["Logging__LogLevel__Default"] = "Warning";
     foreach (var (key, value) in cliEnvironment)
     {
         if (value is null)
         {
-            environment[key] = null;
+            start.Environment.Remove(key);
         }
         else if (key != "CLAUDE_CONFIG_DIR")
         {
-            environment[$"ClaudeProxy__Cli__EnvironmentVariables__{key}"] = value;
+            start.Environment[$"ClaudeProxy__Cli__EnvironmentVariables__{key}"] = value;
         }
     }
 
-    var start = Cli.Wrap("dotnet")
-        .WithArguments([proxyDll, "--urls", $"http://127.0.0.1:{port}"])
-        .WithWorkingDirectory(Path.GetDirectoryName(proxyDll)!)
-        .WithEnvironmentVariables(environment);
     await RunTargetAsync("LlmConnectors.ClaudeProxy (warm pool 4, max 4 concurrent)", start, $"http://127.0.0.1:{port}", warmUpDelay: TimeSpan.FromSeconds(5));
 }
 
@@ -89,16 +85,22 @@ var peerEntry = Path.Combine(peerDir, "node_modules", "claude-max-api-proxy", "d
 if (File.Exists(peerEntry))
 {
     var port = FreePort();
-    var environment = new Dictionary<string, string?> { ["PATH"] = Path.GetDirectoryName(claude) + ":" + Environment.GetEnvironmentVariable("PATH") };
+    var start = new ProcessStartInfo("node") { WorkingDirectory = home, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    start.ArgumentList.Add(peerEntry);
+    start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+    start.Environment["PATH"] = Path.GetDirectoryName(claude) + ":" + Environment.GetEnvironmentVariable("PATH");
     foreach (var (key, value) in cliEnvironment)
     {
-        environment[key] = value is null || (peerAsShipped && key == "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC") ? null : value;
+        if (value is null || (peerAsShipped && key == "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"))
+        {
+            start.Environment.Remove(key);
+        }
+        else
+        {
+            start.Environment[key] = value;
+        }
     }
 
-    var start = Cli.Wrap("node")
-        .WithArguments([peerEntry, port.ToString(CultureInfo.InvariantCulture)])
-        .WithWorkingDirectory(home)
-        .WithEnvironmentVariables(environment);
     await RunTargetAsync(peerAsShipped ? "claude-max-api-proxy@1.0.0 (npm peer, as shipped)" : "claude-max-api-proxy@1.0.0 (npm peer)", start, $"http://127.0.0.1:{port}", warmUpDelay: TimeSpan.Zero);
 }
 else
@@ -131,20 +133,20 @@ Console.WriteLine($"Claude CLI processes seen under the servers: {seenCliProcess
 Console.Write(report);
 return survivors.Count == 0 ? 0 : 3;
 
-async Task RunTargetAsync(string name, Command start, string baseUrl, TimeSpan warmUpDelay)
+async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, TimeSpan warmUpDelay)
 {
-    // Started with CliWrap; SIGTERM (kill -TERM) stops it gracefully, CliWrap's forceful cancellation kills its tree if it hangs.
+    using var server = Process.Start(start)!;
     var output = new StringBuilder();
-    var lines = PipeTarget.ToDelegate(line => { lock (output) { output.AppendLine(line); } });
-    using var kill = new CancellationTokenSource();
-    var server = start.WithStandardOutputPipe(lines).WithStandardErrorPipe(lines).WithValidation(CommandResultValidation.None).ExecuteAsync(kill.Token);
-    var serverId = server.ProcessId;
+    server.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+    server.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+    server.BeginOutputReadLine();
+    server.BeginErrorReadLine();
     using var sampling = new CancellationTokenSource();
     var sampler = Task.Run(async () =>
     {
         while (!sampling.IsCancellationRequested)
         {
-            foreach (var pid in Descendants(serverId).Where(IsClaude))
+            foreach (var pid in Descendants(server.Id).Where(IsClaude))
             {
                 lock (seenCliProcesses)
                 {
@@ -165,7 +167,7 @@ async Task RunTargetAsync(string name, Command start, string baseUrl, TimeSpan w
     using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
     try
     {
-        if (!await WaitReadyAsync(http, baseUrl, server.Task))
+        if (!await WaitReadyAsync(http, baseUrl, server))
         {
             report.AppendLine($"{name} did not become ready; its output:\n{output}");
             return;
@@ -194,30 +196,26 @@ async Task RunTargetAsync(string name, Command start, string baseUrl, TimeSpan w
     }
     finally
     {
-        foreach (var pid in Descendants(serverId).Where(IsClaude))
+        foreach (var pid in Descendants(server.Id).Where(IsClaude))
         {
             seenCliProcesses.Add(pid);
         }
 
         await sampling.CancelAsync();
         await sampler;
-        await Cli.Wrap("kill").WithArguments(["-TERM", serverId.ToString(CultureInfo.InvariantCulture)]).WithValidation(CommandResultValidation.None).ExecuteAsync();
+        using (var term = Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            await server.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await server.WaitForExitAsync(stop.Token);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException)
         {
-            await kill.CancelAsync();
-            try
-            {
-                await server;
-            }
-            catch (OperationCanceledException)
-            {
-                // Killed.
-            }
-
+            server.Kill(entireProcessTree: true);
             report.AppendLine($"{name} did not exit within 30 s of SIGTERM and was killed.");
         }
 
@@ -282,9 +280,9 @@ static async Task<bool> SendAsync(HttpClient http, string baseUrl)
     }
 }
 
-static async Task<bool> WaitReadyAsync(HttpClient http, string baseUrl, Task server)
+static async Task<bool> WaitReadyAsync(HttpClient http, string baseUrl, Process server)
 {
-    for (var i = 0; i < 300 && !server.IsCompleted; i++)
+    for (var i = 0; i < 300 && !server.HasExited; i++)
     {
         try
         {

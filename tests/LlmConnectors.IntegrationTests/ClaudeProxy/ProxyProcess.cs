@@ -1,35 +1,30 @@
-using System.Globalization;
+using System.Diagnostics;
 using System.Text.RegularExpressions;
-using CliWrap;
 using LlmConnectors.IntegrationTests.ClaudeCli;
-using LlmConnectors.IntegrationTests.Samples;
 using LlmConnectors.TestServers.Anthropic;
 
 namespace LlmConnectors.IntegrationTests.ClaudeProxy;
 
 /// <summary>
 /// The real proxy as its own process (<c>dotnet LlmConnectors.ClaudeProxy.dll --urls http://127.0.0.1:0</c>), driving the real pinned
-/// Claude CLI against a scripted Anthropic backend, started with CliWrap. Disposing it sends SIGTERM (graceful shutdown) and checks
-/// that it exits; CliWrap's forceful cancellation (the whole tree killed) is the fallback.
+/// Claude CLI against a scripted Anthropic backend. Disposing it sends SIGTERM (graceful shutdown) and checks that it exits.
 /// </summary>
 public sealed partial class ProxyProcess : IAsyncDisposable
 {
     public const string ApiKey = "proxy-e2e-key-0123456789abcdef";
 
+    private readonly Process _process;
     private readonly List<string> _output = [];
-    private readonly CancellationTokenSource _kill = new();
-    private CommandTask<CommandResult> _task = null!;
 
-    private ProxyProcess()
+    private ProxyProcess(Process process)
     {
+        _process = process;
     }
 
     /// <summary>Gets the proxy's address, for example <c>http://127.0.0.1:41234</c>.</summary>
     public string BaseUrl { get; private set; } = string.Empty;
 
-    public int ProcessId => _task.ProcessId;
-
-    private bool HasExited => _task.Task.IsCompleted;
+    public int ProcessId => _process.Id;
 
     public string Output
     {
@@ -59,7 +54,27 @@ public sealed partial class ProxyProcess : IAsyncDisposable
     {
         var assembly = ProxyAssemblyPath;
         var home = Directory.CreateTempSubdirectory("llmc-proxy-test-home-").FullName;
-        var env = new Dictionary<string, string?>
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(assembly);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var argument in extraArguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in new[] { "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        var env = new Dictionary<string, string>
         {
             ["ClaudeProxy__ApiKey"] = ApiKey,
             ["ClaudeProxy__ShutdownTimeout"] = "00:00:05",
@@ -71,39 +86,47 @@ public sealed partial class ProxyProcess : IAsyncDisposable
             ["ClaudeProxy__Cli__EnvironmentVariables__ANTHROPIC_BASE_URL"] = backend.BaseUrl,
             ["Logging__LogLevel__Default"] = "Information",
         };
-        foreach (var name in new[] { "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
-        {
-            env[name] = null;
-        }
-
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             env[key] = value;
         }
 
-        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var proxy = new ProxyProcess();
-        var lines = PipeTarget.ToDelegate(line =>
+        foreach (var (key, value) in env)
         {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var proxy = new ProxyProcess(process);
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
             proxy.Append(line);
             if (ListeningPattern().Match(line) is { Success: true } match)
             {
                 listening.TrySetResult(match.Groups[1].Value);
             }
-        });
-        proxy._task = CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([assembly, "--urls", "http://127.0.0.1:0", .. extraArguments ?? []])
-            .WithWorkingDirectory(Path.GetDirectoryName(assembly)!)
-            .WithEnvironmentVariables(env)
-            .WithStandardOutputPipe(lines)
-            .WithStandardErrorPipe(lines)
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(proxy._kill.Token);
-        var first = await Task.WhenAny(listening.Task, proxy._task.Task, Task.Delay(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var first = await Task.WhenAny(listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
         if (first != listening.Task)
         {
             var output = proxy.Output;
-            await proxy.KillAsync();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
             Assert.Fail("The proxy did not start listening. Its output:\n" + output);
         }
 
@@ -114,15 +137,45 @@ public sealed partial class ProxyProcess : IAsyncDisposable
     /// <summary>Starts the proxy with settings that must be refused, and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunExpectingFailureAsync(IDictionary<string, string> settings, params string[] arguments)
     {
-        var environment = new Dictionary<string, string?>(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))) { ["ASPNETCORE_URLS"] = null };
-        var result = await ChildProcess.RunAsync(
-            "dotnet", [ProxyAssemblyPath, .. arguments], Path.GetDirectoryName(ProxyAssemblyPath)!, environment, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-        Assert.False(result.TimedOut, result.Describe("The proxy"));
-        return (result.ExitCode, result.StandardOutput + result.StandardError);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(ProxyAssemblyPath)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ProxyAssemblyPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("ASPNETCORE_URLS");
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>Lists the Claude CLI processes (node running the CLI) descended from the proxy.</summary>
-    public IReadOnlyList<int> ClaudeDescendants() => ProcessTree.Descendants(ProcessId).Where(ProcessTree.IsClaude).ToList();
+    public IReadOnlyList<int> ClaudeDescendants() => ProcessTree.Descendants(_process.Id).Where(ProcessTree.IsClaude).ToList();
 
     /// <summary>Waits until the number of CLI processes under the proxy satisfies a condition.</summary>
     public async Task<IReadOnlyList<int>> WaitForClaudeProcessesAsync(Func<int, bool> condition, string what)
@@ -146,55 +199,47 @@ public sealed partial class ProxyProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM and waits for the graceful shutdown.</summary>
     public async Task<int> StopAsync()
     {
-        if (!HasExited)
+        if (_process.HasExited)
         {
-            await CliWrap.Cli.Wrap("kill").WithArguments(["-TERM", ProcessId.ToString(CultureInfo.InvariantCulture)]).ExecuteAsync(TestContext.Current.CancellationToken);
-            try
-            {
-                await _task.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            }
-            catch (TimeoutException)
-            {
-                await KillAsync();
-                Assert.Fail("The proxy did not exit within 30 s of SIGTERM. Its output:\n" + Output);
-            }
+            return _process.ExitCode;
         }
 
-        return (await _task).ExitCode;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            Assert.Fail("The proxy did not exit within 30 s of SIGTERM. Its output:\n" + Output);
+        }
+
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!HasExited)
+            if (!_process.HasExited)
             {
                 await StopAsync();
             }
         }
         finally
         {
-            await KillAsync();
-            _kill.Dispose();
-        }
-    }
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
 
-    /// <summary>Kills the whole process tree (CliWrap's forceful cancellation) unless it has exited, and waits for the exit.</summary>
-    private async Task KillAsync()
-    {
-        if (HasExited)
-        {
-            return;
-        }
-
-        await _kill.CancelAsync();
-        try
-        {
-            await _task;
-        }
-        catch (OperationCanceledException)
-        {
-            // Killed as intended.
+            _process.Dispose();
         }
     }
 
