@@ -1,4 +1,3 @@
-using System.Globalization;
 using LlmConnectors.ClaudeProxy.Configuration;
 using LlmConnectors.ClaudeProxy.Health;
 using LlmConnectors.ClaudeProxy.Http;
@@ -27,9 +26,8 @@ internal static class DefaultChatClient
     {
         ArgumentNullException.ThrowIfNull(builder);
         var cli = builder.Configuration.GetSection(CliSectionName);
-        var proxyConcurrency = int.TryParse(builder.Configuration[$"{ClaudeProxyOptions.SectionName}:{nameof(ClaudeProxyOptions.MaxConcurrentRequests)}"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var configured) && configured > 0
-            ? configured
-            : new ClaudeProxyOptions().MaxConcurrentRequests;
+        var bound = ClaudeProxyOptions.Read(builder.Configuration).MaxConcurrentRequests;
+        var proxyConcurrency = bound > 0 ? bound : new ClaudeProxyOptions().MaxConcurrentRequests;
         // The served pipeline: MEAI's OpenTelemetry (gen_ai spans and metrics, with the CLI client's ChatClientMetadata) around
         // JSON enforcement (extracts and validates JSON answers of json_object / json_schema requests) around the CLI client.
         // Registered before AddClaudeCliChatClient, whose own unkeyed IChatClient registration then stands back.
@@ -41,7 +39,7 @@ internal static class DefaultChatClient
         {
             if (string.IsNullOrEmpty(cli[nameof(ClaudeCliOptions.MaxConcurrency)]))
             {
-                // The proxy's own gate queues requests; the CLI runs as many as the gate lets through.
+                // The proxy's request queue (ProxyRequestLimit) lets MaxConcurrentRequests through; the CLI runs as many.
                 options.MaxConcurrency = proxyConcurrency;
             }
 

@@ -64,13 +64,12 @@ internal static class ProxyApplication
             policy.WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type", "x-api-key").WithExposedHeaders("Retry-After", "x-request-id", ChatCompletionsHandler.IgnoredParametersHeader, SharedResponseCacheChatClient.HeaderName, ConversationAffinity.HeaderName);
         }));
 
-        services.AddHttpClient(RemoteImageFetcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.All });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelCatalog>();
-        services.AddSingleton<RemoteImageFetcher>();
+        // The library's one remote image download (LlmConnectors.Multimodal), owning its HttpClient and address-checking handler.
+        services.AddSingleton(_ => new Multimodal.RemoteImageDownloader());
         services.AddSingleton<ChatRequestMapper>();
-        services.AddSingleton<RequestGate>();
+        services.AddSingleton(ProxyRequestLimit.Create);
         services.AddSingleton<ProxyTelemetry>();
         AddOpenTelemetry(builder);
         ReplicaState.AddTo(services);

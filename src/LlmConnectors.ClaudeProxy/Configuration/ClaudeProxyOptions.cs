@@ -6,6 +6,27 @@ internal sealed class ClaudeProxyOptions
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "ClaudeProxy";
 
+    /// <summary>
+    /// Reads the settings where the options pipeline is not running yet (while services are registered), with the same generated
+    /// binding; a value that does not convert leaves the defaults here, and start-up validation reports it.
+    /// </summary>
+    /// <param name="configuration">The application configuration.</param>
+    /// <returns>The settings, or the defaults when the section cannot be read.</returns>
+    public static ClaudeProxyOptions Read(IConfiguration configuration)
+    {
+        var options = new ClaudeProxyOptions();
+        try
+        {
+            configuration.GetSection(SectionName).Bind(options);
+        }
+        catch (InvalidOperationException)
+        {
+            return new ClaudeProxyOptions();
+        }
+
+        return options;
+    }
+
     /// <summary>The address the proxy listens on when no <c>urls</c> setting is given.</summary>
     public const string DefaultUrl = "http://127.0.0.1:3010";
 
@@ -81,8 +102,20 @@ internal sealed class ClaudeProxyOptions
     /// <summary>Gets or sets the largest image the proxy downloads for a remote <c>image_url</c>, in bytes. Default: 10 MiB.</summary>
     public long MaxRemoteImageBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>Gets or sets how long one remote image download may take. Default: 20 seconds.</summary>
+    /// <summary>Gets or sets how long one remote image download may take, redirects included. Default: 20 seconds.</summary>
     public TimeSpan RemoteImageTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Gets or sets the host names remote images may be downloaded from (an entry starting with a dot, <c>.example.com</c>, also allows
+    /// its subdomains), checked on every redirect too. Default: none configured, which allows every public host.
+    /// </summary>
+    public string[] RemoteImageHosts { get; set; } = [];
+
+    /// <summary>
+    /// Gets or sets a value indicating whether remote image downloads may contact loopback, private or link-local addresses (the
+    /// proxy's own machine and network). Default: <see langword="false"/>.
+    /// </summary>
+    public bool AllowPrivateNetworkImages { get; set; }
 
     /// <summary>
     /// Gets or sets the host names the proxy answers to (the <c>Host</c> header, port ignored), as ASP.NET Core's host filtering

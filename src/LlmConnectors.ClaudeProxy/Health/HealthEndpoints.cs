@@ -7,7 +7,7 @@ namespace LlmConnectors.ClaudeProxy.Health;
 /// <c>GET /health</c> (liveness) and <c>GET /health/ready</c> (readiness, cached briefly so that probes never pile up CLI runs; the
 /// request counts, <c>active_requests</c> and <c>queued_requests</c>, are read live from the proxy's own queue).
 /// </summary>
-internal sealed class HealthEndpoints(IReadinessCheck check, RequestGate gate, TimeProvider timeProvider) : IDisposable
+internal sealed class HealthEndpoints(IReadinessCheck check, ConcurrencyLimitingChatClient gate, TimeProvider timeProvider) : IDisposable
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _lock = new(1, 1);

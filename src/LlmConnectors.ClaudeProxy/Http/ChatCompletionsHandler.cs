@@ -12,11 +12,13 @@ using Microsoft.Extensions.Options;
 
 namespace LlmConnectors.ClaudeProxy.Http;
 
-/// <summary>Serves <c>POST /v1/chat/completions</c>: parse, map, queue, call the chat client, answer as JSON or server-sent events.</summary>
+/// <summary>
+/// Serves <c>POST /v1/chat/completions</c>: parse, map, queue, call the chat client, answer as JSON or server-sent events. The chat
+/// client it calls is the served one behind the proxy's request queue (<see cref="ProxyRequestLimit"/>).
+/// </summary>
 internal sealed class ChatCompletionsHandler(
-    IChatClient chatClient,
+    ConcurrencyLimitingChatClient chatClient,
     ChatRequestMapper mapper,
-    RequestGate gate,
     ProxyTelemetry telemetry,
     IOptions<ClaudeProxyOptions> options,
     ILogger<ChatCompletionsHandler> logger)
@@ -27,9 +29,6 @@ internal sealed class ChatCompletionsHandler(
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
-
-    /// <summary>The <c>Retry-After</c> of a request refused because the proxy is shutting down: about the time a restart takes.</summary>
-    private static readonly TimeSpan ShuttingDownRetryAfter = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest failure reason logged on one line.</summary>
     private const int MaxLoggedReasonLength = 500;
@@ -75,24 +74,8 @@ internal sealed class ChatCompletionsHandler(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(_options.RequestTimeout);
         var outcome = new Outcome(request.RequestedModel);
-        long? servingSince = null;
         try
         {
-            using var lease = await gate.AcquireAsync(timeout.Token);
-            if (!lease.IsAcquired)
-            {
-                ProxyLog.QueueFull(logger, requestId, _options.MaxConcurrentRequests, _options.QueueLimit);
-                outcome.Fail(new ProxyError(
-                    HttpStatusCode.TooManyRequests,
-                    $"The proxy is serving {_options.MaxConcurrentRequests} requests and {_options.QueueLimit} more are waiting; retry after the Retry-After delay.",
-                    "rate_limit_error",
-                    Code: "queue_full") { RetryAfter = gate.QueueFullRetryAfter });
-                await outcome.Error!.WriteResponseAsync(context);
-                return;
-            }
-
-            servingSince = Stopwatch.GetTimestamp();
-
             if (request.Stream)
             {
                 await StreamAsync(context, request, outcome, started, timeout.Token);
@@ -113,16 +96,21 @@ internal sealed class ChatCompletionsHandler(
             outcome.Disconnected();
             ProxyLog.ClientDisconnected(logger, requestId);
         }
-        catch (OperationCanceledException) when (servingSince is null && gate.IsStopping && !timeout.IsCancellationRequested)
+        catch (ProxyRejectedException rejected)
         {
-            // Still queued when shutdown began: answer now rather than after the shutdown timeout with a reset connection.
-            ProxyHttpLog.ShuttingDown(logger, requestId);
-            outcome.Fail(new ProxyError(
-                HttpStatusCode.ServiceUnavailable,
-                "The proxy is shutting down and did not start this request; retry after the Retry-After delay.",
-                "api_error",
-                Code: "shutting_down") { RetryAfter = ShuttingDownRetryAfter, CloseConnection = true });
-            await outcome.Error!.WriteResponseAsync(context);
+            // Turned away by the queue before it started: full (429), or still queued when shutdown began (503, answered now
+            // rather than after the shutdown timeout with a reset connection).
+            if (rejected.Error.Code == "queue_full")
+            {
+                ProxyLog.QueueFull(logger, requestId, _options.MaxConcurrentRequests, _options.QueueLimit);
+            }
+            else
+            {
+                ProxyHttpLog.ShuttingDown(logger, requestId);
+            }
+
+            outcome.Fail(rejected.Error);
+            await rejected.Error.WriteResponseAsync(context);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -138,11 +126,6 @@ internal sealed class ChatCompletionsHandler(
         }
         finally
         {
-            if (servingSince is { } since)
-            {
-                gate.RecordDuration(Stopwatch.GetElapsedTime(since));
-            }
-
             var elapsed = Stopwatch.GetElapsedTime(started);
             telemetry.RecordOutcome(outcome.ErrorType, outcome.IsDisconnected);
             ProxyLog.ChatCompleted(

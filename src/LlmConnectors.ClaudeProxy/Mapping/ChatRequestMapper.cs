@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using LlmConnectors.ClaudeProxy.Configuration;
 using LlmConnectors.ClaudeProxy.Http;
+using LlmConnectors.Multimodal;
 using LlmConnectors.OpenAICompatible;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace LlmConnectors.ClaudeProxy.Mapping;
 /// Translates an OpenAI chat completion request into messages and <see cref="ChatOptions"/>, and rejects (or, by the host's
 /// choice, ignores and reports) every parameter the Claude CLI cannot honour.
 /// </summary>
-internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher imageFetcher, IOptions<ClaudeProxyOptions> options)
+internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageDownloader imageDownloader, IOptions<ClaudeProxyOptions> options)
 {
     /// <summary>The image types Claude models read.</summary>
     private static readonly string[] SupportedImageTypes = ["image/png", "image/jpeg", "image/gif", "image/webp"];
@@ -20,6 +21,19 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
     private const string PdfMediaType = "application/pdf";
 
     private readonly ClaudeProxyOptions _options = options.Value;
+
+    private readonly RemoteImageRules _imageRules = new()
+    {
+        MaxBytes = options.Value.MaxRemoteImageBytes,
+        Timeout = options.Value.RemoteImageTimeout,
+        AllowedHosts = options.Value.RemoteImageHosts,
+        AllowPrivateNetworks = options.Value.AllowPrivateNetworkImages,
+        AcceptedMediaTypes = SupportedImageTypes,
+        MaxBytesSetting = $"{ClaudeProxyOptions.SectionName}:{nameof(ClaudeProxyOptions.MaxRemoteImageBytes)}",
+        TimeoutSetting = $"{ClaudeProxyOptions.SectionName}:{nameof(ClaudeProxyOptions.RemoteImageTimeout)}",
+        AllowedHostsSetting = $"{ClaudeProxyOptions.SectionName}:{nameof(ClaudeProxyOptions.RemoteImageHosts)}",
+        AllowPrivateNetworksSetting = $"{ClaudeProxyOptions.SectionName}:{nameof(ClaudeProxyOptions.AllowPrivateNetworkImages)}",
+    };
 
     /// <summary>Maps a request.</summary>
     /// <param name="request">The parsed body.</param>
@@ -373,10 +387,17 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageFetcher 
                 "remote_image_not_allowed"));
         }
 
-        var (data, mediaType, error) = await imageFetcher.FetchAsync(uri, cancellationToken);
-        return error is not null
-            ? (null, ProxyError.BadRequest($"The image at '{param}' could not be used: {error}.", param, "invalid_image_url"))
-            : (new DataContent(data, mediaType!), null);
+        try
+        {
+            var reference = uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+            var (data, mediaType) = await imageDownloader.DownloadAsync(uri, reference, _imageRules, cancellationToken);
+            return (new DataContent(data, mediaType), null);
+        }
+        catch (MultimodalPreprocessingException e)
+        {
+            // The downloader's messages carry no query string and name the setting to change.
+            return (null, ProxyError.BadRequest($"The image at '{param}' could not be used: {e.Message}", param, "invalid_image_url"));
+        }
     }
 
     private static (AIContent?, ProxyError?) ParseDataUrl(string url, string param, bool imageOnly, string? name)

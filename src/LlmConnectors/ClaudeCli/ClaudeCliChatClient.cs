@@ -22,14 +22,13 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     private const string ProviderName = "claude-code";
     private readonly ClaudeCliOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _slots;
+    private readonly ConcurrencyLimitingChatClient _slots;
     private readonly ClaudeCliProcessPool _pool;
     private readonly ClaudeCliParkedProcesses _parked;
     private readonly ChatClientMetadata _metadata;
     private readonly CancellationTokenSource _disposing = new();
     private readonly Polly.ResiliencePipeline _retry;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _reaping = new();
-    private int _waiting;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="ClaudeCliChatClient"/> class and, with a warm pool, starts its processes.</summary>
@@ -48,10 +47,21 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
 
         _options = Copy(options);
         _logger = (ILogger?)loggerFactory?.CreateLogger<ClaudeCliChatClient>() ?? NullLogger.Instance;
-        _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
         _pool = new ClaudeCliProcessPool(_options, _logger);
         _parked = new ClaudeCliParkedProcesses(_options.MaxParkedProcesses, _options.ParkedProcessIdleTimeout, _logger);
         _metadata = new ChatClientMetadata(ProviderName, null, _options.ModelId);
+
+        // The process slots are the pack's one request limiter: ClaudeCli:MaxConcurrency is its MaxConcurrentRequests,
+        // ClaudeCli:MaxQueueLength its QueueLimit; a full queue keeps this client's own message and error code.
+        _slots = new ConcurrencyLimitingChatClient(
+            new SlotHolder(this),
+            new ChatRequestLimitOptions { MaxConcurrentRequests = _options.MaxConcurrency, QueueLimit = _options.MaxQueueLength },
+            _logger)
+        {
+            CreateRejection = rejection => rejection.ShuttingDown
+                ? new ObjectDisposedException(nameof(ClaudeCliChatClient))
+                : ClaudeCliErrors.QueueFull(_options.MaxConcurrency, _options.MaxQueueLength, rejection.RetryAfter),
+        };
         _retry = TransportRetryPipeline.Create(_options.Retry);
         if (ClaudeCliSpawner.IsSetprivMissing)
         {
@@ -65,7 +75,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     public ClaudeCliOptions Options => Copy(_options);
 
     /// <summary>Gets the number of requests waiting for a free slot.</summary>
-    public int QueueLength => Volatile.Read(ref _waiting);
+    public int QueueLength => _slots.QueuedCount;
 
     /// <summary>Gets the number of pre-started processes waiting for a request.</summary>
     public int WarmProcessCount => _pool.IdleCount;
@@ -85,41 +95,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var request = ClaudeCliRequest.Create(messages, options, _options);
         ClaudeCliUnsupportedOptions.Enforce(request.IgnoredOptions, _options, _logger, nameof(options));
-        await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
-        ChatResponseUpdate final;
-        try
-        {
-            final = await _retry.ExecuteAsync(
-                async token =>
-                {
-                    ChatResponseUpdate? last = null;
-                    await foreach (var update in RunProcessAsync(request, streaming: false, token).ConfigureAwait(false))
-                    {
-                        last = update;
-                    }
-
-                    return last!;
-                },
-                cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _ = _slots.Release();
-        }
-
-        var message = new ChatMessage(ChatRole.Assistant, [.. final.Contents.Where(c => c is not UsageContent)])
-        {
-            MessageId = final.MessageId,
-        };
-        return new ChatResponse(message)
-        {
-            ResponseId = final.ResponseId,
-            ModelId = final.ModelId,
-            FinishReason = final.FinishReason,
-            CreatedAt = final.CreatedAt,
-            Usage = final.Contents.OfType<UsageContent>().FirstOrDefault()?.Details,
-            AdditionalProperties = final.AdditionalProperties,
-        };
+        return await _slots.GetResponseAsync(messages, SlotHolder.Carry(request), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -216,6 +192,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         }
 
         _disposing.Cancel();
+        _slots.RejectWaitingRequests();
         _pool.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _parked.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
@@ -228,6 +205,7 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         {
             // Reaping is best effort: the processes were killed already.
         }
+        _slots.Dispose();
         _disposing.Dispose();
     }
 
@@ -330,39 +308,54 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
         }
     }
 
-    private async Task AcquireSlotAsync(CancellationToken cancellationToken)
-    {
-        if (_slots.Wait(0, CancellationToken.None))
-        {
-            return;
-        }
-
-        if (Interlocked.Increment(ref _waiting) > _options.MaxQueueLength)
-        {
-            _ = Interlocked.Decrement(ref _waiting);
-            throw ClaudeCliErrors.QueueFull(_options.MaxConcurrency, _options.MaxQueueLength);
-        }
-
-        try
-        {
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _ = Interlocked.Decrement(ref _waiting);
-        }
-    }
-
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var request = ClaudeCliRequest.Create(messages, options, _options);
         ClaudeCliUnsupportedOptions.Enforce(request.IgnoredOptions, _options, _logger, nameof(options));
-        await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var update in _slots.GetStreamingResponseAsync(messages, SlotHolder.Carry(request), cancellationToken).ConfigureAwait(false))
+        {
+            yield return update;
+        }
+    }
+
+    /// <summary>Runs a request that holds a process slot, with transport retries.</summary>
+    private async Task<ChatResponse> RunInSlotAsync(ClaudeCliRequest request, CancellationToken cancellationToken)
+    {
+        var final = await _retry.ExecuteAsync(
+            async token =>
+            {
+                ChatResponseUpdate? last = null;
+                await foreach (var update in RunProcessAsync(request, streaming: false, token).ConfigureAwait(false))
+                {
+                    last = update;
+                }
+
+                return last!;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        var message = new ChatMessage(ChatRole.Assistant, [.. final.Contents.Where(c => c is not UsageContent)])
+        {
+            MessageId = final.MessageId,
+        };
+        return new ChatResponse(message)
+        {
+            ResponseId = final.ResponseId,
+            ModelId = final.ModelId,
+            FinishReason = final.FinishReason,
+            CreatedAt = final.CreatedAt,
+            Usage = final.Contents.OfType<UsageContent>().FirstOrDefault()?.Details,
+            AdditionalProperties = final.AdditionalProperties,
+        };
+    }
+
+    /// <summary>Streams a request that holds a process slot; retried only until the first update arrives (after that the caller has seen output).</summary>
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamInSlotAsync(ClaudeCliRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         IAsyncEnumerator<ChatResponseUpdate>? enumerator = null;
         try
         {
-            // Retried only until the first update arrives: after that the caller has seen output.
             var first = await _retry.ExecuteAsync(
                 async token =>
                 {
@@ -392,8 +385,6 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             {
                 await enumerator.DisposeAsync().ConfigureAwait(false);
             }
-
-            _ = _slots.Release();
         }
     }
 
@@ -463,5 +454,32 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
 
             _pool.Refill();
         }
+    }
+
+    /// <summary>
+    /// The limiter's inner client: runs, in the slot the limiter holds, the request the public methods prepared (checked and its
+    /// unsupported options reported before it queues), carried in options that never leave this client.
+    /// </summary>
+    private sealed class SlotHolder(ClaudeCliChatClient owner) : IChatClient
+    {
+        private const string RequestKey = "LlmConnectors.ClaudeCli.Request";
+
+        public static ChatOptions Carry(ClaudeCliRequest request) => new() { AdditionalProperties = new() { [RequestKey] = request } };
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            owner.RunInSlotAsync(Take(options), cancellationToken);
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            owner.StreamInSlotAsync(Take(options), cancellationToken);
+
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceKey is null && serviceType == typeof(ChatClientMetadata) ? owner._metadata : null;
+
+        public void Dispose()
+        {
+            // The owner disposes itself; nothing is held here.
+        }
+
+        private static ClaudeCliRequest Take(ChatOptions? options) => (ClaudeCliRequest)options!.AdditionalProperties![RequestKey]!;
     }
 }

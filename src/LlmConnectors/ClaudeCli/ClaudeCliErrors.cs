@@ -15,12 +15,12 @@ internal static class ClaudeCliErrors
         LlmErrorKind.NotInstalled,
         innerException: inner);
 
-    public static ClaudeCliException QueueFull(int maxConcurrency, int maxQueueLength) => new(
+    public static ClaudeCliException QueueFull(int maxConcurrency, int maxQueueLength, TimeSpan? retryAfter) => new(
         $"All {maxConcurrency} Claude CLI slots are busy and {maxQueueLength} requests are already waiting. Retry later, or raise ClaudeCli:MaxConcurrency or ClaudeCli:MaxQueueLength.",
         LlmErrorKind.RateLimited)
     {
         ErrorCode = "queue_full",
-        RetryAfter = TimeSpan.FromSeconds(1),
+        RetryAfter = retryAfter ?? TimeSpan.FromSeconds(1),
     };
 
     public static ClaudeCliException Timeout(TimeSpan timeout, ClaudeCliProcess process) => new(

@@ -23,7 +23,7 @@ public sealed class ClaudeProxyChatClient : IChatClient, IModelCapabilityProvide
     public const string ProviderName = "claude-proxy";
 
     /// <summary>The routing prefix removed from model ids on the wire.</summary>
-    public const string ModelPrefix = "max/";
+    public const string ModelPrefix = ModelPrefixes.Claude;
 
     private readonly ClaudeProxyClientOptions _options;
     private readonly OpenAICompatibleChatClient _core;
@@ -141,9 +141,8 @@ public sealed class ClaudeProxyChatClient : IChatClient, IModelCapabilityProvide
     /// <inheritdoc/>
     public void Dispose() => _core.Dispose();
 
-    /// <summary>Removes the <c>max/</c> routing prefix from a model id.</summary>
+    /// <summary>Removes a routing prefix that leads to the proxy (<c>max/</c>, <c>claude-proxy/</c>) from a model id.</summary>
     /// <param name="modelId">The model id.</param>
     /// <returns>The id the proxy knows.</returns>
-    internal static string StripPrefix(string modelId) =>
-        modelId.StartsWith(ModelPrefix, StringComparison.OrdinalIgnoreCase) ? modelId[ModelPrefix.Length..] : modelId;
+    internal static string StripPrefix(string modelId) => ModelPrefixes.StripAny(modelId, ModelPrefixes.ClaudeProxyAccepted) ?? modelId;
 }

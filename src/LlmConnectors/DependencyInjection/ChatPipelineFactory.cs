@@ -122,6 +122,7 @@ internal sealed class ChatPipelineFactory(string optionsName, string sectionPath
                 {
                     AllowedRoot = multimodal.AllowedRoot,
                     AllowRemoteFetch = multimodal.AllowRemoteFetch,
+                    AllowPrivateNetworkFetch = multimodal.AllowPrivateNetworkFetch,
                     RemoteFetchTimeout = multimodal.RemoteFetchTimeout,
                     MaxImageBytes = multimodal.MaxImageBytes,
                     MaxTotalBytes = multimodal.MaxTotalBytes,

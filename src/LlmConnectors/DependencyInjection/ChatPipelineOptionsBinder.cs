@@ -4,10 +4,19 @@ using Microsoft.Extensions.Configuration;
 namespace LlmConnectors.DependencyInjection;
 
 /// <summary>
-/// Reads <see cref="ChatPipelineOptions"/> from configuration by hand: the library is AOT-compatible, and reflection-based
-/// <c>ConfigurationBinder.Bind</c> is not. Values that do not parse are collected, with their full setting path, in
-/// <see cref="ChatPipelineOptions.BindingErrors"/> and reported by start-up validation.
+/// Reads <see cref="ChatPipelineOptions"/> from configuration. Values that do not parse are collected, with their full setting path,
+/// in <see cref="ChatPipelineOptions.BindingErrors"/> and reported by start-up validation, all of them at once.
 /// </summary>
+/// <remarks>
+/// Why by hand and not with the configuration binding source generator (which the library uses where it fits: the provider
+/// <c>Limits</c> sections, MEAI's middleware settings): tried here, the generated <c>Bind</c> (1) stops at the first value it
+/// cannot convert with an <see cref="InvalidOperationException"/>, so start-up could name one wrong setting per run instead of
+/// every one (<c>AddChatPipeline_InvalidValues_EveryProblemReportedWithItsPath</c>); (2) cannot read a list written as one
+/// comma-separated value, which is how lists arrive from one environment variable (<c>Multimodal__AllowedRemoteHosts=a.example,.b.example</c>);
+/// (3) accepts numeric enum values (<c>UnsupportedImagePolicy=7</c>) that name no policy; (4) appends to a list that has a default
+/// (<c>Failover:FailoverOn</c>) instead of replacing it. Each setting is still declared once, on its
+/// <c>*PipelineOptions</c> class, and read here by the name of that property.
+/// </remarks>
 internal static class ChatPipelineOptionsBinder
 {
     public static void Bind(IConfiguration configuration, ChatPipelineOptions options)
@@ -42,6 +51,7 @@ internal static class ChatPipelineOptionsBinder
             o.Enabled = reader.Bool(multimodal, nameof(o.Enabled)) ?? o.Enabled;
             o.AllowedRoot = Reader.String(multimodal, nameof(o.AllowedRoot)) ?? o.AllowedRoot;
             o.AllowRemoteFetch = reader.Bool(multimodal, nameof(o.AllowRemoteFetch)) ?? o.AllowRemoteFetch;
+            o.AllowPrivateNetworkFetch = reader.Bool(multimodal, nameof(o.AllowPrivateNetworkFetch)) ?? o.AllowPrivateNetworkFetch;
             foreach (var host in Reader.StringList(multimodal, nameof(o.AllowedRemoteHosts)))
             {
                 o.AllowedRemoteHosts.Add(host);

@@ -12,6 +12,9 @@ public sealed class MultimodalPipelineOptions
     /// <summary>Gets or sets <see cref="MultimodalPreprocessingChatClient.AllowRemoteFetch"/>. Default: <see langword="false"/>.</summary>
     public bool AllowRemoteFetch { get; set; }
 
+    /// <summary>Gets or sets <see cref="MultimodalPreprocessingChatClient.AllowPrivateNetworkFetch"/>. Default: <see langword="false"/>.</summary>
+    public bool AllowPrivateNetworkFetch { get; set; }
+
     /// <summary>Gets the hosts of <see cref="MultimodalPreprocessingChatClient.AllowedRemoteHosts"/>. Default: empty (any host).</summary>
     public IList<string> AllowedRemoteHosts { get; } = [];
 

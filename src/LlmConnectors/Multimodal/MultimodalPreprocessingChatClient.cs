@@ -37,11 +37,9 @@ public sealed partial class MultimodalPreprocessingChatClient : DelegatingChatCl
     /// <summary>The default of <see cref="PlaceholderText"/>.</summary>
     public const string DefaultPlaceholderText = "[An image was removed here because the model does not accept images.]";
 
-    private const int MaxRedirects = 5;
-
     private readonly ILogger _logger;
-    private readonly Lock _httpClientLock = new();
-    private HttpClient? _ownedHttpClient;
+    private readonly Lock _downloaderLock = new();
+    private RemoteImageDownloader? _ownedDownloader;
 
     /// <summary>Initializes a new instance of the <see cref="MultimodalPreprocessingChatClient"/> class.</summary>
     /// <param name="innerClient">The client that receives the prepared request.</param>
@@ -64,8 +62,21 @@ public sealed partial class MultimodalPreprocessingChatClient : DelegatingChatCl
     /// Gets or sets a value indicating whether <c>http</c>/<c>https</c> image URLs are downloaded and sent as data. Default:
     /// <see langword="false"/>: URLs are passed through unchanged, for providers that fetch them themselves.
     /// </summary>
-    /// <remarks>Downloading URLs chosen by end users lets them make your server send requests; restrict <see cref="AllowedRemoteHosts"/>.</remarks>
+    /// <remarks>
+    /// Downloading URLs chosen by end users lets them make your server send requests; restrict <see cref="AllowedRemoteHosts"/>.
+    /// The rules of a download (the same as the Claude proxy's): http(s) only, at most 5 redirects each checked again, no loopback,
+    /// private or link-local address unless <see cref="AllowPrivateNetworkFetch"/>, an <c>image/*</c> or <c>application/pdf</c>
+    /// <c>Content-Type</c> and bytes of a known format, <see cref="MaxImageBytes"/> enforced while reading, <see cref="RemoteFetchTimeout"/>.
+    /// </remarks>
     public bool AllowRemoteFetch { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether downloads may contact loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7),
+    /// link-local (169.254/16, fe80::/10) and other non-public addresses. Default: <see langword="false"/>, so an end user's URL
+    /// cannot reach services on this machine or its network (with the client's own <see cref="System.Net.Http.HttpClient"/>, the
+    /// addresses a name resolves to are checked too).
+    /// </summary>
+    public bool AllowPrivateNetworkFetch { get; set; }
 
     /// <summary>
     /// Gets the host names images may be downloaded from when <see cref="AllowRemoteFetch"/> is on; an entry starting with a dot
@@ -78,7 +89,9 @@ public sealed partial class MultimodalPreprocessingChatClient : DelegatingChatCl
 
     /// <summary>
     /// Gets or sets the <see cref="System.Net.Http.HttpClient"/> used for downloads. When <see langword="null"/> (the default), the
-    /// client creates and owns one that follows at most 5 redirects, each checked against <see cref="AllowedRemoteHosts"/>.
+    /// client creates and owns one that follows at most 5 redirects, each checked against the rules of <see cref="AllowRemoteFetch"/>,
+    /// and checks every address a host name resolves to. A client given here must not follow redirects itself; with it, only
+    /// literal addresses and <c>localhost</c> in the URL are checked against <see cref="AllowPrivateNetworkFetch"/>.
     /// </summary>
     public HttpClient? HttpClient { get; set; }
 
@@ -163,7 +176,7 @@ public sealed partial class MultimodalPreprocessingChatClient : DelegatingChatCl
     {
         if (disposing)
         {
-            _ownedHttpClient?.Dispose();
+            _ownedDownloader?.Dispose();
         }
 
         base.Dispose(disposing);
@@ -629,114 +642,31 @@ public sealed partial class MultimodalPreprocessingChatClient : DelegatingChatCl
 
     private async ValueTask<ReadOnlyMemory<byte>> FetchAsync(Uri uri, string reference, CancellationToken cancellationToken)
     {
-        var client = HttpClient ?? GetOwnedHttpClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(RemoteFetchTimeout);
-        try
+        var rules = new RemoteImageRules
         {
-            for (var hop = 0; ; hop++)
-            {
-                CheckRemoteHost(uri, reference);
-                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/*"));
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/pdf"));
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-                var status = (int)response.StatusCode;
-                if (status is >= 300 and < 400 && response.Headers.Location is { } location)
-                {
-                    if (hop >= MaxRedirects)
-                    {
-                        throw new MultimodalPreprocessingException($"The image URL '{reference}' redirected more than {MaxRedirects} times.") { ImageReference = reference };
-                    }
-
-                    uri = location.IsAbsoluteUri ? location : new Uri(uri, location);
-                    if (uri.Scheme is not ("http" or "https"))
-                    {
-                        throw new MultimodalPreprocessingException($"The image URL '{reference}' redirected to a '{uri.Scheme}:' URL; only http and https are followed.") { ImageReference = reference };
-                    }
-
-                    continue;
-                }
-
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new MultimodalPreprocessingException(
-                        $"Downloading the image '{reference}' failed with HTTP {status} {response.ReasonPhrase}.", LlmErrorKind.InvalidRequest, response.StatusCode)
-                    {
-                        ImageReference = reference,
-                    };
-                }
-
-                if (response.Content.Headers.ContentLength is { } declared)
-                {
-                    CheckImageSize(declared, reference);
-                }
-
-                var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    using var buffer = new MemoryStream();
-                    var chunk = new byte[81920];
-                    int n;
-                    while ((n = await stream.ReadAsync(chunk, timeout.Token).ConfigureAwait(false)) > 0)
-                    {
-                        CheckImageSize(buffer.Length + n, reference);
-                        buffer.Write(chunk, 0, n);
-                    }
-
-                    return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-                }
-            }
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new MultimodalPreprocessingException(
-                $"Downloading the image '{reference}' took longer than {nameof(RemoteFetchTimeout)} ({RemoteFetchTimeout}).", LlmErrorKind.Timeout, innerException: e)
-            {
-                ImageReference = reference,
-            };
-        }
-        catch (HttpRequestException e)
-        {
-            throw new MultimodalPreprocessingException($"Downloading the image '{reference}' failed: {e.Message}", LlmErrorKind.Network, innerException: e)
-            {
-                ImageReference = reference,
-            };
-        }
-    }
-
-    private void CheckRemoteHost(Uri uri, string reference)
-    {
-        if (AllowedRemoteHosts.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var allowed in AllowedRemoteHosts)
-        {
-            if (string.Equals(uri.Host, allowed, StringComparison.OrdinalIgnoreCase)
-                || (allowed.StartsWith('.') && uri.Host.EndsWith(allowed, StringComparison.OrdinalIgnoreCase)))
-            {
-                return;
-            }
-        }
-
-        throw new MultimodalPreprocessingException(
-            $"The image URL '{reference}' is on the host '{uri.Host}', which is not in {nameof(AllowedRemoteHosts)} (Multimodal:AllowedRemoteHosts in configuration).")
-        {
-            ImageReference = reference,
+            MaxBytes = MaxImageBytes,
+            Timeout = RemoteFetchTimeout,
+            AllowedHosts = [.. AllowedRemoteHosts],
+            AllowPrivateNetworks = AllowPrivateNetworkFetch,
+            AcceptPdf = true,
+            MaxBytesSetting = $"{nameof(MaxImageBytes)} (Multimodal:MaxImageBytes in configuration)",
+            TimeoutSetting = $"{nameof(RemoteFetchTimeout)} (Multimodal:RemoteFetchTimeout in configuration)",
+            AllowedHostsSetting = $"{nameof(AllowedRemoteHosts)} (Multimodal:AllowedRemoteHosts in configuration)",
+            AllowPrivateNetworksSetting = $"{nameof(AllowPrivateNetworkFetch)} (Multimodal:AllowPrivateNetworkFetch in configuration)",
         };
-    }
-
-    private HttpClient GetOwnedHttpClient()
-    {
-        lock (_httpClientLock)
+        if (HttpClient is { } given)
         {
-            return _ownedHttpClient ??= new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler: true)
-            {
-                Timeout = Timeout.InfiniteTimeSpan,
-            };
+            using var downloader = new RemoteImageDownloader(given);
+            return (await downloader.DownloadAsync(uri, reference, rules, cancellationToken).ConfigureAwait(false)).Data;
         }
+
+        RemoteImageDownloader owned;
+        lock (_downloaderLock)
+        {
+            owned = _ownedDownloader ??= new RemoteImageDownloader();
+        }
+
+        return (await owned.DownloadAsync(uri, reference, rules, cancellationToken).ConfigureAwait(false)).Data;
     }
 
     private readonly record struct Prepared(IChatClient Client, IEnumerable<ChatMessage> Messages, ChatOptions? Options);

@@ -111,7 +111,7 @@ public static class LlmConnectorsServiceCollectionExtensions
         {
             // The CLI client bounds its own processes (ClaudeCli:MaxConcurrency, MaxQueueLength).
             _ = services.AddClaudeCliChatClient(expanded.GetSection("ClaudeCli"));
-            routes.Add(("max/", claudeCli.Detection.Name, null));
+            routes.Add((ModelPrefixes.Claude, claudeCli.Detection.Name, null));
         }
 
         var claudeProxy = detector.ClaudeProxy();
@@ -127,10 +127,10 @@ public static class LlmConnectorsServiceCollectionExtensions
                 }
             });
             var limits = ProviderConfigurationValues.Limits(section, section.Path);
-            routes.Add(("claude-proxy/", claudeProxy.Detection.Name, limits));
+            routes.Add((ModelPrefixes.ClaudeProxy, claudeProxy.Detection.Name, limits));
             if (!claudeCli.Detection.Detected)
             {
-                routes.Add(("max/", claudeProxy.Detection.Name, limits));
+                routes.Add((ModelPrefixes.Claude, claudeProxy.Detection.Name, limits));
             }
         }
 

@@ -100,7 +100,7 @@ internal sealed class LlmProviderDetector(IConfiguration root, IConfiguration ex
     /// <returns>The result.</returns>
     public Result ClaudeCli()
     {
-        const string Name = ClaudeCliServiceCollectionExtensions.ServiceKey, Prefix = "max/", Section = "ClaudeCli";
+        const string Name = ClaudeCliServiceCollectionExtensions.ServiceKey, Prefix = ModelPrefixes.Claude, Section = "ClaudeCli";
         if (Disabled(Name, Prefix, Section) is { } disabled)
         {
             return disabled;
@@ -124,7 +124,7 @@ internal sealed class LlmProviderDetector(IConfiguration root, IConfiguration ex
     /// <returns>The result; <see cref="Result.FromEnvironment"/> is the URL from the variable.</returns>
     public Result ClaudeProxy()
     {
-        const string Name = ClaudeProxyServiceCollectionExtensions.ServiceKey, Prefix = "claude-proxy/", Section = "ClaudeProxy";
+        const string Name = ClaudeProxyServiceCollectionExtensions.ServiceKey, Prefix = ModelPrefixes.ClaudeProxy, Section = "ClaudeProxy";
         if (Disabled(Name, Prefix, Section) is { } disabled)
         {
             return disabled;

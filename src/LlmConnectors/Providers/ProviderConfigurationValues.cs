@@ -53,10 +53,19 @@ internal static class ProviderConfigurationValues
 
         var limitsPath = $"{path}:Limits";
         var options = new ChatRequestLimitOptions();
-        options.MaxConcurrentRequests = ConfigurationValues.Int<ChatRequestLimitOptions>(limits, limitsPath, nameof(options.MaxConcurrentRequests)) ?? options.MaxConcurrentRequests;
-        options.QueueLimit = ConfigurationValues.Int<ChatRequestLimitOptions>(limits, limitsPath, nameof(options.QueueLimit)) ?? options.QueueLimit;
-        options.RequestsPerMinute = ConfigurationValues.Int<ChatRequestLimitOptions>(limits, limitsPath, nameof(options.RequestsPerMinute));
-        options.TokensPerMinute = ConfigurationValues.Int<ChatRequestLimitOptions>(limits, limitsPath, nameof(options.TokensPerMinute));
+        try
+        {
+            // Bound by the configuration binding source generator: every ChatRequestLimitOptions property is a setting, declared once there.
+            limits.Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(
+                Microsoft.Extensions.Options.Options.DefaultName,
+                typeof(ChatRequestLimitOptions),
+                [$"{limitsPath} cannot be read: {e.Message} Write whole numbers for the counts and hh:mm:ss for QueueFullRetryAfter."]);
+        }
+
         var errors = options.Validate(limitsPath);
         if (errors.Count > 0)
         {

@@ -15,6 +15,12 @@ public sealed class ChatRequestLimitOptions
     /// </summary>
     public int QueueLimit { get; set; } = 64;
 
+    /// <summary>
+    /// Gets or sets the smallest retry hint of a queue-full rejection. The hint is how long a slot takes to free on average (the running
+    /// average of request durations divided by <see cref="MaxConcurrentRequests"/>) when that is longer. Default: 1 second.
+    /// </summary>
+    public TimeSpan QueueFullRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets or sets how many requests may start per minute (a sliding window); <see langword="null"/> for no limit. Default: <see langword="null"/>.</summary>
     public int? RequestsPerMinute { get; set; }
 
@@ -39,6 +45,11 @@ public sealed class ChatRequestLimitOptions
         if (QueueLimit < 0)
         {
             errors.Add($"{settingPrefix}:QueueLimit is {QueueLimit}; it must be 0 or more (0 rejects a request when every slot is busy).");
+        }
+
+        if (QueueFullRetryAfter <= TimeSpan.Zero)
+        {
+            errors.Add($"{settingPrefix}:QueueFullRetryAfter is {QueueFullRetryAfter}; it must be positive (for example 00:00:01).");
         }
 
         if (RequestsPerMinute is < 1)

@@ -21,22 +21,28 @@ namespace LlmConnectors;
 /// it as they treat a provider's 429.
 /// </para>
 /// <para>A streamed request keeps its slot until the stream is read to the end or disposed. Cancelling a waiting request takes it
-/// out of the queue.</para>
+/// out of the queue. <see cref="ActiveCount"/> and <see cref="QueuedCount"/> are live (a health endpoint reads them), and
+/// <see cref="RejectWaitingRequests"/> lets a host that is shutting down answer the waiting requests at once.</para>
+/// <para>The same limiter serves the Claude proxy's request queue (<c>ClaudeProxy:MaxConcurrentRequests</c>, <c>QueueLimit</c>,
+/// <c>QueueFullRetryAfter</c>) and the Claude CLI client's process slots (<c>ClaudeCli:MaxConcurrency</c>, <c>MaxQueueLength</c>).</para>
 /// </remarks>
 public sealed class ConcurrencyLimitingChatClient : DelegatingChatClient
 {
     private const string ConcurrencyLimitName = "MaxConcurrentRequests";
     private const string RequestsLimitName = "RequestsPerMinute";
     private const string TokensLimitName = "TokensPerMinute";
-    private static readonly TimeSpan DefaultRetryHint = TimeSpan.FromSeconds(1);
+
+    /// <summary>The weight of the newest request in the running average of request durations.</summary>
+    private const double AverageWeight = 0.2;
 
     private readonly ConcurrencyLimiter _concurrency;
     private readonly SlidingWindowRateLimiter? _requests;
     private readonly TokenBucketRateLimiter? _tokens;
     private readonly ILogger _logger;
     private readonly string _provider;
-    private long _completedRequests;
-    private long _completedTicks;
+    private readonly CancellationTokenSource _rejectWaiting = new();
+    private readonly Lock _averageLock = new();
+    private TimeSpan? _averageDuration;
 
     /// <summary>Initializes a new instance of the <see cref="ConcurrencyLimitingChatClient"/> class.</summary>
     /// <param name="innerClient">The client whose requests are limited.</param>
@@ -94,6 +100,49 @@ public sealed class ConcurrencyLimitingChatClient : DelegatingChatClient
     /// <summary>Gets the limits this client enforces.</summary>
     public ChatRequestLimitOptions Options { get; }
 
+    /// <summary>Gets how many requests hold a slot right now (running, or streaming).</summary>
+    public int ActiveCount => Options.MaxConcurrentRequests - (int)(_concurrency.GetStatistics()?.CurrentAvailablePermits ?? Options.MaxConcurrentRequests);
+
+    /// <summary>Gets how many requests wait for a slot right now.</summary>
+    public int QueuedCount => (int)(_concurrency.GetStatistics()?.CurrentQueuedCount ?? 0);
+
+    /// <summary>Gets a value indicating whether <see cref="RejectWaitingRequests"/> was called.</summary>
+    public bool IsRejectingWaitingRequests => _rejectWaiting.IsCancellationRequested;
+
+    /// <summary>
+    /// Gets the hint a queue-full rejection carries: how long a slot takes to free on average (the running average of request
+    /// durations divided by <see cref="ChatRequestLimitOptions.MaxConcurrentRequests"/>), never less than
+    /// <see cref="ChatRequestLimitOptions.QueueFullRetryAfter"/>.
+    /// </summary>
+    public TimeSpan QueueFullRetryAfter
+    {
+        get
+        {
+            TimeSpan? average;
+            lock (_averageLock)
+            {
+                average = _averageDuration;
+            }
+
+            var estimate = average is { } a ? a / Options.MaxConcurrentRequests : TimeSpan.Zero;
+            return estimate > Options.QueueFullRetryAfter ? estimate : Options.QueueFullRetryAfter;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets how a rejection becomes an exception, for a host that answers in its own terms (the Claude CLI client's
+    /// <c>ClaudeCli:MaxQueueLength</c> message, the proxy's 429 and 503 bodies); <see langword="null"/> for the default
+    /// <see cref="LlmConnectorException"/>.
+    /// </summary>
+    internal Func<ChatRequestRejection, Exception>? CreateRejection { get; set; }
+
+    /// <summary>
+    /// Stops admitting requests, for a host that is shutting down: every request waiting for a slot, and every request that arrives
+    /// later, fails at once with an <see cref="LlmConnectorException"/> of kind <see cref="LlmErrorKind.Unavailable"/> (error code
+    /// <c>shutting_down</c>) instead of waiting out the shutdown; requests that hold a slot go on.
+    /// </summary>
+    public void RejectWaitingRequests() => _rejectWaiting.Cancel();
+
     /// <summary>Gets how many requests are running and how many wait for a slot right now.</summary>
     /// <returns>The concurrency limiter's statistics: <see cref="RateLimiterStatistics.CurrentAvailablePermits"/> free slots, <see cref="RateLimiterStatistics.CurrentQueuedCount"/> waiting requests.</returns>
     public RateLimiterStatistics? GetStatistics() => _concurrency.GetStatistics();
@@ -104,15 +153,7 @@ public sealed class ConcurrencyLimitingChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         using var leases = await AcquireAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Record(started);
-        }
+        return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -122,17 +163,9 @@ public sealed class ConcurrencyLimitingChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         using var leases = await AcquireAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var started = Stopwatch.GetTimestamp();
-        try
+        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
-            {
-                yield return update;
-            }
-        }
-        finally
-        {
-            Record(started);
+            yield return update;
         }
     }
 
@@ -142,6 +175,7 @@ public sealed class ConcurrencyLimitingChatClient : DelegatingChatClient
         if (disposing)
         {
             _concurrency.Dispose();
+            _rejectWaiting.Dispose();
             _requests?.Dispose();
             _tokens?.Dispose();
         }
@@ -173,7 +207,7 @@ public sealed class ConcurrencyLimitingChatClient : DelegatingChatClient
 
     private async ValueTask<LeaseSet> AcquireAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
-        var leases = new LeaseSet();
+        var leases = new LeaseSet(this);
         try
         {
             leases.Add(await AcquireOneAsync(_concurrency, 1, ConcurrencyLimitName, cancellationToken).ConfigureAwait(false));
@@ -188,6 +222,7 @@ public sealed class ConcurrencyLimitingChatClient : DelegatingChatClient
                 leases.Add(await AcquireOneAsync(_tokens, estimate, TokensLimitName, cancellationToken).ConfigureAwait(false));
             }
 
+            leases.Started = Stopwatch.GetTimestamp();
             return leases;
         }
         catch
@@ -199,54 +234,98 @@ public sealed class ConcurrencyLimitingChatClient : DelegatingChatClient
 
     private async ValueTask<RateLimitLease> AcquireOneAsync(RateLimiter limiter, int permits, string limitName, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        var lease = await limiter.AcquireAsync(permits, cancellationToken).ConfigureAwait(false);
-        if (lease.IsAcquired)
+        if (_rejectWaiting.IsCancellationRequested)
         {
-            var waited = Stopwatch.GetElapsedTime(started);
-            if (waited > TimeSpan.FromMilliseconds(1))
+            throw Reject(new ChatRequestRejection(limitName, RetryAfter: null, ShuttingDown: true));
+        }
+
+        // A free slot is taken without waiting (and without linking tokens); otherwise the request waits in the queue until a slot
+        // frees, the caller cancels, or the host rejects the waiting requests.
+        var lease = limiter.AttemptAcquire(permits);
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            var started = Stopwatch.GetTimestamp();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _rejectWaiting.Token);
+            try
             {
-                RateLimitingLog.Waited(_logger, _provider, waited, limitName);
+                lease = await limiter.AcquireAsync(permits, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_rejectWaiting.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw Reject(new ChatRequestRejection(limitName, RetryAfter: null, ShuttingDown: true));
             }
 
+            if (lease.IsAcquired)
+            {
+                var waited = Stopwatch.GetElapsedTime(started);
+                if (waited > TimeSpan.FromMilliseconds(1))
+                {
+                    RateLimitingLog.Waited(_logger, _provider, waited, limitName);
+                }
+            }
+        }
+
+        if (lease.IsAcquired)
+        {
             return lease;
         }
 
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var hint) ? hint : AverageDuration();
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var hint) ? hint : QueueFullRetryAfter;
         lease.Dispose();
         RateLimitingLog.Rejected(_logger, _provider, limitName, retryAfter);
-        throw new LlmConnectorException(
-            $"Too many requests are waiting for {_provider}: the {limitName} queue of this client is full (QueueLimit {Options.QueueLimit}). " +
-            $"Retry in about {retryAfter.TotalSeconds:0.#} s, or raise the Limits:{limitName} or Limits:QueueLimit setting of this provider.",
-            LlmErrorKind.RateLimited,
-            _provider)
+        throw Reject(new ChatRequestRejection(limitName, retryAfter, ShuttingDown: false));
+    }
+
+    private Exception Reject(ChatRequestRejection rejection)
+    {
+        if (CreateRejection is { } create)
         {
-            RetryAfter = retryAfter,
-            ErrorCode = "local_queue_full",
-        };
+            return create(rejection);
+        }
+
+        return rejection.ShuttingDown
+            ? new LlmConnectorException(
+                $"{_provider} is shutting down and did not start this request; retry after a restart.", LlmErrorKind.Unavailable, _provider)
+            {
+                ErrorCode = "shutting_down",
+            }
+            : new LlmConnectorException(
+                $"Too many requests are waiting for {_provider}: the {rejection.LimitName} queue of this client is full (QueueLimit {Options.QueueLimit}). " +
+                $"Retry in about {rejection.RetryAfter!.Value.TotalSeconds:0.#} s, or raise the Limits:{rejection.LimitName} or Limits:QueueLimit setting of this provider.",
+                LlmErrorKind.RateLimited,
+                _provider)
+            {
+                RetryAfter = rejection.RetryAfter,
+                ErrorCode = "local_queue_full",
+            };
     }
 
-    private TimeSpan AverageDuration()
+    private void Record(TimeSpan duration)
     {
-        var count = Interlocked.Read(ref _completedRequests);
-        return count == 0 ? DefaultRetryHint : TimeSpan.FromTicks(Interlocked.Read(ref _completedTicks) / count);
+        lock (_averageLock)
+        {
+            _averageDuration = _averageDuration is { } average ? (average * (1 - AverageWeight)) + (duration * AverageWeight) : duration;
+        }
     }
 
-    private void Record(long started)
-    {
-        _ = Interlocked.Add(ref _completedTicks, Stopwatch.GetElapsedTime(started).Ticks);
-        _ = Interlocked.Increment(ref _completedRequests);
-    }
-
-    /// <summary>The leases one request holds, released together.</summary>
-    private sealed class LeaseSet : IDisposable
+    /// <summary>The leases one request holds, released together; releasing them adds the time they were held to the running average.</summary>
+    private sealed class LeaseSet(ConcurrencyLimitingChatClient owner) : IDisposable
     {
         private readonly List<RateLimitLease> _leases = new(3);
+
+        public long Started { get; set; }
 
         public void Add(RateLimitLease lease) => _leases.Add(lease);
 
         public void Dispose()
         {
+            if (Started != 0)
+            {
+                owner.Record(Stopwatch.GetElapsedTime(Started));
+                Started = 0;
+            }
+
             foreach (var lease in _leases)
             {
                 lease.Dispose();

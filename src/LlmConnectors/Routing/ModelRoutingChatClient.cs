@@ -103,7 +103,6 @@ public sealed class ModelRoutingChatClient : RoutingChatClient
         return new ValueTask<IChatClient>(client);
     }
 
-    /// <summary>Finds the client and the model id it receives for a requested model id.</summary>
     /// <summary>
     /// Tells where a request for <paramref name="modelId"/> would go, without sending it: the route with the longest matching prefix, or
     /// <see langword="null"/> when <see cref="DefaultClient"/> would serve it (or nothing would).
@@ -113,8 +112,8 @@ public sealed class ModelRoutingChatClient : RoutingChatClient
     /// <returns>The route, or <see langword="null"/> for the default client.</returns>
     public ModelRoute? FindRoute(string? modelId, out string? routedModelId)
     {
-        var best = BestRoute(modelId);
-        routedModelId = best is null || !best.StripPrefix ? modelId : modelId![best.Prefix.Length..] is { Length: > 0 } stripped ? stripped : null;
+        var best = ModelPrefixes.FindLongest(modelId, Routes, static r => r.Prefix);
+        routedModelId = best is { StripPrefix: true } ? ModelPrefixes.Strip(modelId!, best.Prefix) : modelId;
         return best;
     }
 
@@ -122,23 +121,6 @@ public sealed class ModelRoutingChatClient : RoutingChatClient
     {
         var best = FindRoute(modelId, out var routedModelId);
         return (best?.Client ?? DefaultClient, routedModelId);
-    }
-
-    private ModelRoute? BestRoute(string? modelId)
-    {
-        ModelRoute? best = null;
-        if (modelId is not null)
-        {
-            foreach (var route in Routes)
-            {
-                if (modelId.StartsWith(route.Prefix, StringComparison.OrdinalIgnoreCase) && (best is null || route.Prefix.Length > best.Prefix.Length))
-                {
-                    best = route;
-                }
-            }
-        }
-
-        return best;
     }
 
     private string NoRouteMessage(string? modelId)

@@ -12,7 +12,9 @@ namespace LlmConnectors.Benchmarks.OpenRouter;
 /// <summary>
 /// Parses one recorded 2,000-chunk OpenRouter SSE response (comments, usage chunk, <c>[DONE]</c>) with this pack's
 /// <see cref="OpenRouterChatClient"/> streaming path and with the official OpenAI .NET SDK (2.15.0)
-/// <c>ChatClient.CompleteChatStreamingAsync</c>, both from the same bytes through an in-memory <see cref="HttpMessageHandler"/>.
+/// <c>ChatClient.CompleteChatStreamingAsync</c>, and with Microsoft.Extensions.AI.OpenAI's own <c>OpenAIChatClient</c>
+/// (<c>AsIChatClient()</c> on that SDK client, the <see cref="IChatClient"/> a user would pick instead), all from the same bytes
+/// through an in-memory <see cref="HttpMessageHandler"/>.
 /// </summary>
 [MemoryDiagnoser]
 public class OpenRouterStreamingBenchmarks
@@ -22,6 +24,7 @@ public class OpenRouterStreamingBenchmarks
     private readonly List<OpenAI.Chat.ChatMessage> _sdkMessages = [new UserChatMessage("Tell me about the fox.")];
     private OpenRouterChatClient _client = null!;
     private ChatClient _sdk = null!;
+    private IChatClient _meai = null!;
 
     /// <summary>Gets or sets the number of text chunks in the recorded response.</summary>
     [Params(2000)]
@@ -44,10 +47,20 @@ public class OpenRouterStreamingBenchmarks
             Transport = new HttpClientPipelineTransport(new HttpClient(new ReplayHandler(body))),
             RetryPolicy = new ClientRetryPolicy(0),
         });
+        _meai = new ChatClient(Model, new ApiKeyCredential("sk-or-benchmark"), new OpenAIClientOptions
+        {
+            Endpoint = OpenRouterClientOptions.DefaultEndpoint,
+            Transport = new HttpClientPipelineTransport(new HttpClient(new ReplayHandler(body))),
+            RetryPolicy = new ClientRetryPolicy(0),
+        }).AsIChatClient();
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _client.Dispose();
+    public void Cleanup()
+    {
+        _client.Dispose();
+        _meai.Dispose();
+    }
 
     [Benchmark(Baseline = true, Description = "OpenAI SDK 2.15.0 CompleteChatStreamingAsync")]
     public async Task<int> OpenAISdk()
@@ -64,11 +77,16 @@ public class OpenRouterStreamingBenchmarks
         return characters;
     }
 
+    [Benchmark(Description = "MEAI.OpenAI 10.11.0 OpenAIChatClient GetStreamingResponseAsync")]
+    public Task<int> MeaiOpenAIChatClient() => CountTextAsync(_meai);
+
     [Benchmark(Description = "LlmConnectors OpenRouterChatClient GetStreamingResponseAsync")]
-    public async Task<int> LlmConnectors()
+    public Task<int> LlmConnectors() => CountTextAsync(_client);
+
+    private async Task<int> CountTextAsync(IChatClient client)
     {
         var characters = 0;
-        await foreach (var update in _client.GetStreamingResponseAsync(_messages))
+        await foreach (var update in client.GetStreamingResponseAsync(_messages))
         {
             foreach (var content in update.Contents)
             {

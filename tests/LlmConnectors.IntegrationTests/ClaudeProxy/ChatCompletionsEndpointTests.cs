@@ -117,6 +117,49 @@ public class ChatCompletionsEndpointTests
     }
 
     [Theory]
+    [InlineData("max/opus", "opus")]
+    [InlineData("MAX/haiku", "haiku")]
+    [InlineData("claude-proxy/sonnet", "sonnet")]
+    public async Task ChatCompletions_RoutingPrefixOfThePack_RemovedByTheLibraryRules(string requested, string cliModel)
+    {
+        await using var factory = new ProxyFactory();
+        using var client = factory.CreateClient();
+
+        var (status, _, _) = await PostJsonAsync(client, $$"""{"model":"{{requested}}","messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(cliModel, factory.Client.LastOptions!.ModelId);
+    }
+
+    [Theory]
+    [InlineData("max/gpt-5")]
+    [InlineData("max/")]
+    [InlineData("openrouter/sonnet")]
+    public async Task ChatCompletions_PrefixedUnknownModel_Returns404ModelNotFound(string requested)
+    {
+        await using var factory = new ProxyFactory();
+        using var client = factory.CreateClient();
+
+        var (status, body, _) = await PostJsonAsync(client, $$"""{"model":"{{requested}}","messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        AssertError(body, "model_not_found", "model", "invalid_request_error");
+        Assert.Equal(0, factory.Client.Calls);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_ConfiguredPrefixedId_WinsOverPrefixRemoval()
+    {
+        await using var factory = new ProxyFactory(new() { ["ClaudeProxy:Models:max/sonnet"] = "opus" });
+        using var client = factory.CreateClient();
+
+        var (status, _, _) = await PostJsonAsync(client, """{"model":"max/sonnet","messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("opus", factory.Client.LastOptions!.ModelId);
+    }
+
+    [Theory]
     [InlineData("temperature", "0.2")]
     [InlineData("n", "2")]
     [InlineData("stop", "\"END\"")]

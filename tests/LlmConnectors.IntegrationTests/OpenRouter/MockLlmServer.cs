@@ -1,12 +1,9 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
+using LlmConnectors.IntegrationTests.Samples;
 
 namespace LlmConnectors.IntegrationTests.OpenRouter;
 
 /// <summary>
-/// Runs the real <c>@dwmkerr/mock-llm</c> (pinned in tools/node) as a process on 127.0.0.1 and a free port, with a configuration
+/// Runs the real <c>@dwmkerr/mock-llm</c> (pinned in tools/node) as a process (CliWrap, through <see cref="BackgroundProgram"/>) on 127.0.0.1 and a free port, with a configuration
 /// that echoes the last user message, answers <c>error-429</c> with a 429, and lists one model. Killed on dispose.
 /// </summary>
 public sealed class MockLlmServer : IAsyncDisposable
@@ -45,15 +42,13 @@ public sealed class MockLlmServer : IAsyncDisposable
               content: '{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","owned_by":"openai"}]}'
         """;
 
-    private readonly Process _process;
+    private readonly BackgroundProgram _program;
     private readonly string _directory;
-    private readonly StringBuilder _output;
 
-    private MockLlmServer(Process process, string directory, int port, StringBuilder output)
+    private MockLlmServer(BackgroundProgram program, string directory, int port)
     {
-        _process = process;
+        _program = program;
         _directory = directory;
-        _output = output;
         Endpoint = new Uri($"http://127.0.0.1:{port}/v1");
     }
 
@@ -74,28 +69,16 @@ public sealed class MockLlmServer : IAsyncDisposable
         Directory.CreateDirectory(directory);
         var configPath = Path.Combine(directory, "mock-llm.yaml");
         await File.WriteAllTextAsync(configPath, Config, cancellationToken);
-        var port = FreePort();
-        var start = new ProcessStartInfo(binary)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("--config");
-        start.ArgumentList.Add(configPath);
-        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["HOST"] = "127.0.0.1";
-        var output = new StringBuilder();
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {binary}.");
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new MockLlmServer(process, directory, port, output);
+        var port = BackgroundProgram.FreePort();
+        var program = BackgroundProgram.Start(
+            binary,
+            ["--config", configPath],
+            directory,
+            new Dictionary<string, string?> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["HOST"] = "127.0.0.1" });
+        var server = new MockLlmServer(program, directory, port);
         try
         {
-            await server.WaitUntilHealthyAsync(port, cancellationToken);
+            await program.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"), TimeSpan.FromSeconds(90), cancellationToken);
         }
         catch
         {
@@ -108,13 +91,7 @@ public sealed class MockLlmServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _program.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -123,51 +100,6 @@ public sealed class MockLlmServer : IAsyncDisposable
         {
             // A leftover temp directory is harmless.
         }
-    }
-
-    private async Task WaitUntilHealthyAsync(int port, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient();
-        var health = new Uri($"http://127.0.0.1:{port}/health");
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"mock-llm exited with code {_process.ExitCode} before it was ready. Output:\n{Output()}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(health, cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-
-        throw new InvalidOperationException($"mock-llm did not answer GET /health within 30 s. Output:\n{Output()}");
-    }
-
-    private string Output()
-    {
-        lock (_output)
-        {
-            return _output.ToString();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string FindRepoRoot()

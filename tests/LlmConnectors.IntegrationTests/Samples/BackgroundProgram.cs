@@ -1,19 +1,22 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CliWrap;
 
 namespace LlmConnectors.IntegrationTests.Samples;
 
-/// <summary>A program that runs until it is disposed (a server): started with its output captured, killed with its whole tree.</summary>
+/// <summary>A program that runs until it is disposed (a server): started with its output captured (CliWrap), killed with its whole tree.</summary>
 internal sealed class BackgroundProgram : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly CommandTask<CommandResult> _task;
+    private readonly CancellationTokenSource _stop;
+    private readonly StringBuilder _output;
 
-    private BackgroundProgram(Process process)
+    private BackgroundProgram(CommandTask<CommandResult> task, CancellationTokenSource stop, StringBuilder output)
     {
-        _process = process;
+        _task = task;
+        _stop = stop;
+        _output = output;
     }
 
     public string Output
@@ -27,45 +30,36 @@ internal sealed class BackgroundProgram : IAsyncDisposable
         }
     }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _task.Task.IsCompleted;
 
-    public int Id => _process.Id;
+    public int Id => _task.ProcessId;
 
     public static BackgroundProgram Start(string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?> environment)
     {
-        var startInfo = new ProcessStartInfo(fileName)
+        var output = new StringBuilder();
+        var lines = PipeTarget.ToDelegate(line =>
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            if (value is null)
+            lock (output)
             {
-                startInfo.Environment.Remove(key);
+                output.AppendLine(line);
             }
-            else
+        });
+        var stop = new CancellationTokenSource();
+        var task = CliWrap.Cli.Wrap(fileName)
+            .WithArguments(arguments)
+            .WithWorkingDirectory(workingDirectory)
+            .WithEnvironmentVariables(variables =>
             {
-                startInfo.Environment[key] = value;
-            }
-        }
-
-        var process = new Process { StartInfo = startInfo };
-        var program = new BackgroundProgram(process);
-        process.OutputDataReceived += (_, e) => program.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => program.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return program;
+                foreach (var (key, value) in environment)
+                {
+                    variables.Set(key, value);
+                }
+            })
+            .WithStandardOutputPipe(lines)
+            .WithStandardErrorPipe(lines)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync(stop.Token);
+        return new BackgroundProgram(task, stop, output);
     }
 
     /// <summary>Gets a TCP port that is free right now on loopback.</summary>
@@ -83,9 +77,10 @@ internal sealed class BackgroundProgram : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited)
+            if (HasExited)
             {
-                throw new InvalidOperationException($"The program exited with {_process.ExitCode} before {url} answered:\n{Output}");
+                var exit = _task.Task.IsCompletedSuccessfully ? _task.Task.Result.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "a failure";
+                throw new InvalidOperationException($"The program exited with {exit} before {url} answered:\n{Output}");
             }
 
             try
@@ -109,25 +104,17 @@ internal sealed class BackgroundProgram : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        // CliWrap's forceful cancellation kills the whole process tree and waits for the exit.
+        await _stop.CancelAsync();
+        try
         {
-            _process.Kill(entireProcessTree: true);
+            await _task;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped as intended.
         }
 
-        await _process.WaitForExitAsync(CancellationToken.None);
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
+        _stop.Dispose();
     }
 }

@@ -1,11 +1,15 @@
-using System.Diagnostics;
+using System.Collections;
 using System.Text;
+using CliWrap;
 
 namespace LlmConnectors.IntegrationTests.Samples;
 
-/// <summary>Runs a program to completion with a timeout, capturing its output, and kills its whole tree when it overruns.</summary>
+/// <summary>Runs a program to completion with a timeout, capturing its output, and kills its whole tree when it overruns (CliWrap).</summary>
 internal static class ChildProcess
 {
+    /// <summary>Prefixes of variables a nested dotnet must not inherit from the dotnet test that runs us (MSBuild and test-host settings).</summary>
+    private static readonly string[] TestHostVariablePrefixes = ["MSBuild", "VSTEST", "TESTINGPLATFORM"];
+
     public static async Task<ProcessResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,
@@ -15,112 +19,43 @@ internal static class ChildProcess
         CancellationToken cancellationToken,
         string? standardInput = null)
     {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        // A nested dotnet must not inherit the MSBuild and test-host settings of the dotnet test that runs us.
-        foreach (var key in startInfo.Environment.Keys.ToList())
-        {
-            if (key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
-                || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
-                || key.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase))
-            {
-                startInfo.Environment.Remove(key);
-            }
-        }
-
-        startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        startInfo.Environment["DOTNET_NOLOGO"] = "1";
-        startInfo.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-        foreach (var (key, value) in environment)
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(key);
-            }
-            else
-            {
-                startInfo.Environment[key] = value;
-            }
-        }
-
-        using var process = new Process { StartInfo = startInfo };
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
+        var command = CliWrap.Cli.Wrap(fileName)
+            .WithArguments(arguments)
+            .WithWorkingDirectory(workingDirectory)
+            .WithEnvironmentVariables(variables =>
             {
-                lock (stdout)
+                foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>())
                 {
-                    stdout.AppendLine(e.Data);
+                    if (TestHostVariablePrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        variables.Set(key, null);
+                    }
                 }
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (stderr)
+
+                variables.Set("DOTNET_CLI_TELEMETRY_OPTOUT", "1").Set("DOTNET_NOLOGO", "1").Set("DOTNET_SKIP_FIRST_TIME_EXPERIENCE", "1");
+                foreach (var (key, value) in environment)
                 {
-                    stderr.AppendLine(e.Data);
+                    variables.Set(key, value);
                 }
-            }
-        };
+            })
+            .WithStandardInputPipe(standardInput is null ? PipeSource.Null : PipeSource.FromString(standardInput, Encoding.UTF8))
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout, Encoding.UTF8))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr, Encoding.UTF8))
+            .WithValidation(CommandResultValidation.None);
 
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (standardInput is not null)
-        {
-            await process.StandardInput.WriteAsync(standardInput);
-        }
-
-        process.StandardInput.Close();
-
+        // CliWrap's forceful cancellation kills the whole process tree.
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
-        var timedOut = false;
         try
         {
-            await process.WaitForExitAsync(timeoutSource.Token);
+            var result = await command.ExecuteAsync(timeoutSource.Token);
+            return new ProcessResult(result.ExitCode, stdout.ToString(), stderr.ToString(), TimedOut: false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            timedOut = !cancellationToken.IsCancellationRequested;
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            if (!timedOut)
-            {
-                throw;
-            }
+            return new ProcessResult(-1, stdout.ToString(), stderr.ToString(), TimedOut: true);
         }
-
-        // Drain the asynchronous readers.
-        process.WaitForExit();
-        string output, error;
-        lock (stdout)
-        {
-            output = stdout.ToString();
-        }
-
-        lock (stderr)
-        {
-            error = stderr.ToString();
-        }
-
-        return new ProcessResult(timedOut ? -1 : process.ExitCode, output, error, timedOut);
     }
 }

@@ -151,9 +151,9 @@ public sealed class MultimodalPreprocessingChatClientTests : IDisposable
 
     private static void Run(string program, params string[] arguments)
     {
-        using var process = System.Diagnostics.Process.Start(program, arguments);
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"'{program} {string.Join(' ', arguments)}' failed with exit code {process.ExitCode}; the test needs coreutils ({program}) on PATH.");
+        var result = CliWrap.Cli.Wrap(program).WithArguments(arguments).WithValidation(CliWrap.CommandResultValidation.None)
+            .ExecuteAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        Assert.True(result.ExitCode == 0, $"'{program} {string.Join(' ', arguments)}' failed with exit code {result.ExitCode}; the test needs coreutils ({program}) on PATH.");
     }
 
     [Theory]

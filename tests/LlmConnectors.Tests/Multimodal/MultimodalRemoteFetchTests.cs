@@ -27,7 +27,7 @@ public sealed class MultimodalRemoteFetchTests
     [Fact]
     public async Task Fetch_Success_SendsDataContentWithSniffedType()
     {
-        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(TestImages.Jpeg) });
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = Image(TestImages.Jpeg, "image/jpeg") });
         using var client = Create(handler);
 
         await client.GetResponseAsync([UserWith(new UriContent(new Uri("https://images.example/cat.png?token=secret"), "image/png"))], cancellationToken: Ct);
@@ -56,7 +56,7 @@ public sealed class MultimodalRemoteFetchTests
     [Fact]
     public async Task Fetch_DeclaredLengthOverLimit_RejectedBeforeReading()
     {
-        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(new byte[4096]) });
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = Image(new byte[4096], "image/png") });
         using var client = Create(handler);
         client.MaxImageBytes = 1024;
 
@@ -69,7 +69,7 @@ public sealed class MultimodalRemoteFetchTests
     [Fact]
     public async Task Fetch_UndeclaredLengthOverLimit_StopsReading()
     {
-        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new UnknownLengthStream(1 << 20)) });
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new UnknownLengthStream(1 << 20)) { Headers = { ContentType = new("image/png") } } });
         using var client = Create(handler);
         client.MaxImageBytes = 1024;
 
@@ -116,7 +116,7 @@ public sealed class MultimodalRemoteFetchTests
     [Fact]
     public async Task Fetch_HostNotAllowed_Rejected()
     {
-        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(TestImages.Png) });
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = Image(TestImages.Png, "image/png") });
         using var client = Create(handler);
         client.AllowedRemoteHosts.Add(".trusted.example");
 
@@ -132,7 +132,7 @@ public sealed class MultimodalRemoteFetchTests
     {
         var handler = new StubHandler(request => request.RequestUri!.Host == "cdn.trusted.example"
             ? new HttpResponseMessage(HttpStatusCode.Found) { Headers = { Location = new Uri("http://internal.local/x.png") } }
-            : new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(TestImages.Png) });
+            : new HttpResponseMessage(HttpStatusCode.OK) { Content = Image(TestImages.Png, "image/png") });
         using var client = Create(handler);
         client.AllowedRemoteHosts.Add(".trusted.example");
 
@@ -147,7 +147,7 @@ public sealed class MultimodalRemoteFetchTests
     {
         var handler = new StubHandler(request => request.RequestUri!.AbsolutePath == "/old.png"
             ? new HttpResponseMessage(HttpStatusCode.MovedPermanently) { Headers = { Location = new Uri("/new.png", UriKind.Relative) } }
-            : new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(TestImages.Gif) });
+            : new HttpResponseMessage(HttpStatusCode.OK) { Content = Image(TestImages.Gif, "image/gif") });
         using var client = Create(handler);
 
         await client.GetResponseAsync([UserWith(new UriContent(new Uri("https://images.example/old.png"), "image/png"))], cancellationToken: Ct);
@@ -162,18 +162,25 @@ public sealed class MultimodalRemoteFetchTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         await using var app = builder.Build();
-        app.MapGet("/img", () => Results.Bytes(TestImages.Png, "application/octet-stream"));
+        app.MapGet("/img", () => Results.Bytes(TestImages.Png, "image/png"));
         await app.StartAsync(Ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var client = new MultimodalPreprocessingChatClient(_leaf) { AllowRemoteFetch = true };
 
+        // The server is on loopback: refused by default, served once private networks are allowed.
+        var refused = await Assert.ThrowsAsync<MultimodalPreprocessingException>(() =>
+            client.GetResponseAsync([UserWith(new UriContent(new Uri(address + "/img"), "image/*"))], cancellationToken: Ct));
+        client.AllowPrivateNetworkFetch = true;
         await client.GetResponseAsync([UserWith(new UriContent(new Uri(address + "/img"), "image/*"))], cancellationToken: Ct);
 
-        Assert.Equal("image/png", Assert.IsType<DataContent>(_leaf.Calls[0].Messages[0].Contents[1]).MediaType);
+        Assert.Contains("AllowPrivateNetworkFetch", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("image/png", Assert.IsType<DataContent>(Assert.Single(_leaf.Calls).Messages[0].Contents[1]).MediaType);
         await app.StopAsync(Ct);
     }
 
-    private sealed class StubHandler : HttpMessageHandler
+    internal static ByteArrayContent Image(byte[] bytes, string mediaType) => new(bytes) { Headers = { ContentType = new(mediaType) } };
+
+    internal sealed class StubHandler : HttpMessageHandler
     {
         private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _respond;
 
@@ -193,7 +200,7 @@ public sealed class MultimodalRemoteFetchTests
         }
     }
 
-    private sealed class UnknownLengthStream(int length) : Stream
+    internal sealed class UnknownLengthStream(int length) : Stream
     {
         private int _position;
 

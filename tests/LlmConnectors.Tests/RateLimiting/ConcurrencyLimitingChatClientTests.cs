@@ -143,4 +143,95 @@ public sealed class ConcurrencyLimitingChatClientTests
         Assert.Equal(3, limiter!.Options.MaxConcurrentRequests);
         Assert.Equal(3, limiter.GetStatistics()!.CurrentAvailablePermits);
     }
+
+    [Fact]
+    public async Task RejectWaitingRequests_WaitingAndLaterRequestsFailAtOnce_RunningOneGoesOn()
+    {
+        var inner = new GatedChatClient();
+        using var client = new ConcurrencyLimitingChatClient(inner, new ChatRequestLimitOptions { MaxConcurrentRequests = 1, QueueLimit = 4 });
+        var token = TestContext.Current.CancellationToken;
+
+        var running = client.GetResponseAsync("a", cancellationToken: token);
+        await inner.WaitForArrivalAsync("a");
+        var waiting = client.GetResponseAsync("b", cancellationToken: token);
+        Assert.Equal((1, 1), (client.ActiveCount, client.QueuedCount));
+        client.RejectWaitingRequests();
+        var rejected = await Assert.ThrowsAsync<LlmConnectorException>(() => waiting);
+        var later = await Assert.ThrowsAsync<LlmConnectorException>(() => client.GetResponseAsync("c", cancellationToken: token));
+        inner.Open("a");
+
+        Assert.Equal("a", (await running).Text);
+        Assert.Equal(LlmErrorKind.Unavailable, rejected.Kind);
+        Assert.Equal("shutting_down", rejected.ErrorCode);
+        Assert.Equal("shutting_down", later.ErrorCode);
+        Assert.True(client.IsRejectingWaitingRequests);
+        Assert.Equal(["a"], inner.Arrivals);
+        Assert.Equal((0, 0), (client.ActiveCount, client.QueuedCount));
+    }
+
+    [Fact]
+    public async Task ActiveAndQueuedCount_AreLive()
+    {
+        var inner = new GatedChatClient();
+        using var client = new ConcurrencyLimitingChatClient(inner, new ChatRequestLimitOptions { MaxConcurrentRequests = 2, QueueLimit = 4 });
+        var token = TestContext.Current.CancellationToken;
+
+        var a = client.GetResponseAsync("a", cancellationToken: token);
+        var b = client.GetResponseAsync("b", cancellationToken: token);
+        await inner.WaitForArrivalAsync("a");
+        await inner.WaitForArrivalAsync("b");
+        var c = client.GetResponseAsync("c", cancellationToken: token);
+        var during = (client.ActiveCount, client.QueuedCount);
+        inner.Open("a");
+        inner.Open("b");
+        inner.Open("c");
+        await Task.WhenAll(a, b, c);
+
+        Assert.Equal((2, 1), during);
+        Assert.Equal((0, 0), (client.ActiveCount, client.QueuedCount));
+    }
+
+    [Fact]
+    public async Task QueueFullRetryAfter_NoHistory_IsTheConfiguredFloor()
+    {
+        var inner = new GatedChatClient();
+        using var client = new ConcurrencyLimitingChatClient(inner, new ChatRequestLimitOptions { MaxConcurrentRequests = 1, QueueLimit = 0, QueueFullRetryAfter = TimeSpan.FromSeconds(3) });
+        var token = TestContext.Current.CancellationToken;
+
+        var running = client.GetResponseAsync("a", cancellationToken: token);
+        await inner.WaitForArrivalAsync("a");
+        var rejected = await Assert.ThrowsAsync<LlmConnectorException>(() => client.GetResponseAsync("b", cancellationToken: token));
+        inner.Open("a");
+        await running;
+
+        Assert.Equal(TimeSpan.FromSeconds(3), rejected.RetryAfter);
+        Assert.True(client.QueueFullRetryAfter >= TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void Options_QueueFullRetryAfterNotPositive_NamesTheSetting()
+    {
+        var errors = new ChatRequestLimitOptions { QueueFullRetryAfter = TimeSpan.Zero }.Validate("OpenAI:Limits");
+
+        Assert.Contains(errors, e => e.StartsWith("OpenAI:Limits:QueueFullRetryAfter is 00:00:00", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateRejection_WordsTheRejectionForTheHost()
+    {
+        var inner = new GatedChatClient();
+        using var client = new ConcurrencyLimitingChatClient(inner, new ChatRequestLimitOptions { MaxConcurrentRequests = 1, QueueLimit = 0 })
+        {
+            CreateRejection = r => new InvalidOperationException($"{r.LimitName} {r.ShuttingDown} {r.RetryAfter}"),
+        };
+        var token = TestContext.Current.CancellationToken;
+
+        var running = client.GetResponseAsync("a", cancellationToken: token);
+        await inner.WaitForArrivalAsync("a");
+        var rejected = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetResponseAsync("b", cancellationToken: token));
+        inner.Open("a");
+        await running;
+
+        Assert.Equal("MaxConcurrentRequests False 00:00:01", rejected.Message);
+    }
 }
