@@ -116,4 +116,7 @@ EOF
     | docker build -q -t "$sdk_image" - >/dev/null 2>"$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
 fi
 
+# Earlier versions of these images are of no more use (their layers shared with the new ones stay).
+docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^llmc-base-(runtime|sdk):' | grep -v ":$tag\$" | xargs -r docker rmi >/dev/null 2>&1 || true
+
 print

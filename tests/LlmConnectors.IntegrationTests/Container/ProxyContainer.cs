@@ -99,7 +99,19 @@ internal sealed class ProxyContainer : IAsyncDisposable
         return stdout + stderr;
     }
 
-    public async ValueTask DisposeAsync() => await Container.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Container.DisposeAsync();
+        // With the resource reaper off, a container that had stopped by itself is left by Testcontainers: remove it here.
+        using var docker = await ProxyImage.ConnectAsync(CancellationToken.None);
+        try
+        {
+            await docker.Containers.RemoveContainerAsync(Container.Id, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+        }
+        catch (Docker.DotNet.DockerContainerNotFoundException)
+        {
+        }
+    }
 
     private static int FreePort()
     {

@@ -10,6 +10,16 @@ using OpenAI.Chat;
 
 namespace LlmConnectors.IntegrationTests.Container;
 
+/// <summary>
+/// The container tests run one class at a time: while the first builds the image, the other test worker goes on with the rest of the
+/// suite instead of waiting on the same build.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ProxyContainerGroup
+{
+    public const string Name = "Proxy container";
+}
+
 /// <summary>One healthy container of the proxy's image next to the scripted Anthropic backend, shared by the tests that only call it.</summary>
 public sealed class ProxyContainerFixture : IAsyncLifetime
 {
@@ -35,6 +45,7 @@ public sealed class ProxyContainerFixture : IAsyncLifetime
 }
 
 /// <summary>The image built from deploy/Dockerfile, run as docs/deployment.md tells, called with the official OpenAI .NET SDK.</summary>
+[Collection(ProxyContainerGroup.Name)]
 public sealed class ProxyContainerTests(ProxyContainerFixture fixture) : IClassFixture<ProxyContainerFixture>
 {
     private ChatClient OpenAIChatClient(string model = "sonnet") =>
@@ -108,6 +119,7 @@ public sealed class ProxyContainerTests(ProxyContainerFixture fixture) : IClassF
 }
 
 /// <summary>Start-up refusal and shutdown of the image, each with a container of its own.</summary>
+[Collection(ProxyContainerGroup.Name)]
 public sealed class ProxyContainerLifecycleTests
 {
     [Fact]

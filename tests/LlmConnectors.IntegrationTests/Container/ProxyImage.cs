@@ -24,6 +24,9 @@ internal static class ProxyImage
     private const string InstallHint =
         "The container tests build and run the proxy's image: install Docker (apt-get install docker.io debootstrap) and start its daemon (dockerd), as .ci/run does, then run the tests again.";
 
+    /// <summary>The lock file .ci/run holds while it builds the image in the background.</summary>
+    private const string CiPrebuildLock = "/tmp/llmc-proxy-image.lock";
+
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static bool _built;
 
@@ -44,6 +47,7 @@ internal static class ProxyImage
             TestcontainersSettings.ResourceReaperEnabled = false;
             using var docker = await ConnectAsync(cancellationToken);
             await RemoveLeftoversAsync(docker, cancellationToken);
+            await WaitForCiPrebuildAsync(cancellationToken);
             var baseImages = await MakeBaseImagesAsync(cancellationToken);
             var root = ClaudeCliTestEnvironment.RepositoryRoot;
             var builder = new ImageFromDockerfileBuilder()
@@ -124,6 +128,36 @@ internal static class ProxyImage
         catch (HttpRequestException)
         {
             // No daemon behind the socket: ConnectAsync says so.
+        }
+    }
+
+    /// <summary>
+    /// Waits while .ci/run builds the same image in the background (it holds <see cref="CiPrebuildLock"/> meanwhile), so that the
+    /// build below finds every layer in Docker's cache instead of building the same layers a second time at once.
+    /// </summary>
+    private static async Task WaitForCiPrebuildAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(CiPrebuildLock))
+        {
+            return;
+        }
+
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            try
+            {
+                // On Linux, FileShare.None takes flock(LOCK_EX | LOCK_NB) on the file: it fails while .ci/run's `flock` holds it.
+                using var held = new FileStream(CiPrebuildLock, FileMode.Open, FileAccess.Read, FileShare.None);
+                return;
+            }
+            catch (IOException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return;
+            }
         }
     }
 
