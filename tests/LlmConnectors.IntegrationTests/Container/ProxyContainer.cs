@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Configurations;
 using DotNet.Testcontainers.Containers;
 using LlmConnectors.IntegrationTests.ClaudeCli;
 using LlmConnectors.IntegrationTests.ClaudeProxy;
@@ -30,7 +31,12 @@ internal sealed class ProxyContainer : IAsyncDisposable
     public string BaseUrl { get; }
 
     /// <summary>Creates and starts a container; with <paramref name="waitUntilHealthy"/>, waits until the image's HEALTHCHECK passes.</summary>
-    public static async Task<ProxyContainer> StartAsync(ScriptedAnthropicServer backend, IReadOnlyDictionary<string, string>? environment = null, bool withApiKey = true, bool waitUntilHealthy = true)
+    /// <param name="backend">The scripted Anthropic backend the CLI calls.</param>
+    /// <param name="environment">More environment variables.</param>
+    /// <param name="withApiKey">Whether the proxy gets its key (<c>ClaudeProxy__ApiKey</c>).</param>
+    /// <param name="waitUntilHealthy">Whether to wait for the HEALTHCHECK to pass.</param>
+    /// <param name="credentialsFile">A login file to mount read-only where docs/deployment.md says, instead of <c>ANTHROPIC_API_KEY</c>.</param>
+    public static async Task<ProxyContainer> StartAsync(ScriptedAnthropicServer backend, IReadOnlyDictionary<string, string>? environment = null, bool withApiKey = true, bool waitUntilHealthy = true, string? credentialsFile = null)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var image = await ProxyImage.BuildAsync(cancellationToken);
@@ -39,7 +45,6 @@ internal sealed class ProxyContainer : IAsyncDisposable
             .WithLabel(ProxyImage.Label, "true")
             .WithCleanUp(true)
             .WithEnvironment("ASPNETCORE_HTTP_PORTS", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnvironment("ANTHROPIC_API_KEY", ClaudeCliTestEnvironment.ApiKey)
             .WithEnvironment("ANTHROPIC_BASE_URL", backend.BaseUrl)
             .WithEnvironment("ClaudeProxy__Cli__Retry__Enabled", "false")
             .WithCreateParameterModifier(parameters =>
@@ -48,6 +53,9 @@ internal sealed class ProxyContainer : IAsyncDisposable
                 // The image's own check (its command, timeout and retries), probed every second instead of every 30 s.
                 parameters.Healthcheck = new HealthcheckConfig { Interval = TimeSpan.FromSeconds(1) };
             });
+        builder = credentialsFile is null
+            ? builder.WithEnvironment("ANTHROPIC_API_KEY", ClaudeCliTestEnvironment.ApiKey)
+            : builder.WithBindMount(credentialsFile, "/home/app/.claude/.credentials.json", AccessMode.ReadOnly);
         if (withApiKey)
         {
             builder = builder.WithEnvironment("ClaudeProxy__ApiKey", ApiKey);

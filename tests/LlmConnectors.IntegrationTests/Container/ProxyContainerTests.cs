@@ -139,6 +139,33 @@ public sealed class ProxyContainerLifecycleTests
     }
 
     [Fact]
+    public async Task Container_ReadOnlyCredentialsFile_IsTheCliLogin()
+    {
+        // A subscription login as `claude /login` writes it (the token is made up: the scripted backend accepts any).
+        var credentials = Path.Combine(Directory.CreateTempSubdirectory("llmc-container-credentials-").FullName, ".credentials.json");
+        await File.WriteAllTextAsync(
+            credentials,
+            """{"claudeAiOauth":{"accessToken":"sk-ant-oat01-scripted","refreshToken":"sk-ant-ort01-scripted","expiresAt":4102444800000,"scopes":["user:inference","user:profile"],"subscriptionType":"max"}}""",
+            TestContext.Current.CancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Readable by the container's user (uid 1654), as a mounted file must be.
+            File.SetUnixFileMode(credentials, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+        await using var backend = await ScriptedAnthropicServer.StartAsync(TestContext.Current.CancellationToken);
+        await using var proxy = await ProxyContainer.StartAsync(backend, credentialsFile: credentials);
+        backend.Enqueue(ScriptedAnthropicReply.Text("Logged ", "in"));
+        using var http = new HttpClient();
+
+        using var ready = JsonDocument.Parse(await http.GetStringAsync(proxy.BaseUrl + "/health/ready", TestContext.Current.CancellationToken));
+        var client = new ChatClient("sonnet", new ApiKeyCredential(ProxyContainer.ApiKey), new OpenAIClientOptions { Endpoint = new Uri(proxy.BaseUrl + "/v1") });
+        var completion = (await client.CompleteChatAsync([new UserChatMessage("Hi")], cancellationToken: TestContext.Current.CancellationToken)).Value;
+
+        Assert.Equal("claude.ai", ready.RootElement.GetProperty("checks").GetProperty("auth_method").GetString());
+        Assert.Equal("Logged in", completion.Content[0].Text);
+    }
+
+    [Fact]
     public async Task Container_DockerStop_ExitsWithZeroAndLeavesNoClaudeProcess()
     {
         await using var backend = await ScriptedAnthropicServer.StartAsync(TestContext.Current.CancellationToken);
