@@ -1,9 +1,15 @@
 using System.Net.Sockets;
 using LlmConnectors.ClaudeProxy;
+using LlmConnectors.ClaudeProxy.Health;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(args);
+var healthCheck = args.Contains(HealthCheckCommand.Switch);
+var builder = WebApplication.CreateBuilder(args.Where(a => a != HealthCheckCommand.Switch).ToArray());
+if (healthCheck)
+{
+    return await HealthCheckCommand.RunAsync(builder.Configuration, Console.Out, Console.Error);
+}
 
 // A failed start is reported below in one line per problem; the host's own "Hosting failed to start" error, with its stack trace,
 // would only repeat it. Once started, the host's errors are logged as usual.
@@ -21,10 +27,18 @@ try
 }
 catch (OptionsValidationException e)
 {
-    await Console.Error.WriteLineAsync("The Claude proxy did not start because its configuration is invalid:");
-    foreach (var failure in e.Failures)
+    // One problem fits on one line (a container's log shows it as the reason it stopped); several are listed.
+    if (e.Failures.Count() == 1)
     {
-        await Console.Error.WriteLineAsync("  - " + failure);
+        await Console.Error.WriteLineAsync("The Claude proxy did not start: " + e.Failures.Single());
+    }
+    else
+    {
+        await Console.Error.WriteLineAsync("The Claude proxy did not start because its configuration is invalid:");
+        foreach (var failure in e.Failures)
+        {
+            await Console.Error.WriteLineAsync("  - " + failure);
+        }
     }
 
     return 2;

@@ -22,7 +22,7 @@ internal static class ProxyApplication
 {
     private const string CorsPolicy = "ClaudeProxy";
 
-    private static readonly string[] OtlpEndpointVariables = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"];
+    private static readonly string[] OtlpEndpointVariables = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"];
 
     /// <summary>Registers the proxy's services and settings.</summary>
     /// <param name="builder">The application builder.</param>
@@ -82,9 +82,11 @@ internal static class ProxyApplication
 
     /// <summary>
     /// Collects the proxy's spans and metrics (MEAI's GenAI signals and the proxy's own counters, both under
-    /// <see cref="ProxyTelemetry.SourceName"/>) and exports them over OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
-    /// (or <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c> / <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>) variable is set; the other
-    /// <c>OTEL_EXPORTER_OTLP_*</c> variables (protocol, headers) apply as the exporter defines them.
+    /// <see cref="ProxyTelemetry.SourceName"/>; ASP.NET Core's HTTP server metrics) and, when the standard
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c> / <c>_METRICS_ENDPOINT</c> /
+    /// <c>_LOGS_ENDPOINT</c>) variable is set, exports them over OTLP together with the proxy's logs (<c>UseOtlpExporter</c> enables
+    /// all three signals); the other <c>OTEL_*</c> variables (protocol, headers, service name, export intervals) apply as the
+    /// OpenTelemetry SDK defines them.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     private static void AddOpenTelemetry(WebApplicationBuilder builder)
@@ -92,8 +94,10 @@ internal static class ProxyApplication
         var configuration = builder.Configuration;
         var exportOtlp = OtlpEndpointVariables.Any(name => !string.IsNullOrWhiteSpace(configuration[name]));
         var telemetry = builder.Services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddSource(ProxyTelemetry.SourceName))
-            .WithMetrics(metrics => metrics.AddMeter(ProxyTelemetry.SourceName));
+            // ASP.NET Core's own server span ("Microsoft.AspNetCore") is the parent of the GenAI span: left out, it would be created
+            // unrecorded and the default parent-based sampler would drop the GenAI span with it.
+            .WithTracing(tracing => tracing.AddSource(ProxyTelemetry.SourceName, "Microsoft.AspNetCore"))
+            .WithMetrics(metrics => metrics.AddMeter(ProxyTelemetry.SourceName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"));
         if (exportOtlp)
         {
             telemetry.UseOtlpExporter();
