@@ -73,9 +73,11 @@ internal static class ProxyApplication
         services.AddSingleton<ProxyTelemetry>();
         AddOpenTelemetry(builder);
         ReplicaState.AddTo(services);
-        // The endpoint calls the served client through the shared response cache, when configured; resolved at the first request,
-        // so a host's own registered client (see DefaultChatClient) is cached too.
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ChatCompletionsHandler>(sp, ReplicaState.WithResponseCache(sp, sp.GetRequiredService<IChatClient>())));
+        // The endpoint calls the served client through the shared response cache, when configured, then the request queue: a cache
+        // hit takes no queue slot. Resolved at the first request, so a host's own registered client (see DefaultChatClient) is
+        // queued and cached too.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ChatCompletionsHandler>(
+            sp, ReplicaState.WithResponseCache(sp, sp.GetRequiredService<ConcurrencyLimitingChatClient>())));
         services.AddSingleton<HealthEndpoints>();
         DefaultChatClient.AddTo(builder);
     }

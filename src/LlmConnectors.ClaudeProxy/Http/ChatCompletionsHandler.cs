@@ -14,10 +14,11 @@ namespace LlmConnectors.ClaudeProxy.Http;
 
 /// <summary>
 /// Serves <c>POST /v1/chat/completions</c>: parse, map, queue, call the chat client, answer as JSON or server-sent events. The chat
-/// client it calls is the served one behind the proxy's request queue (<see cref="ProxyRequestLimit"/>).
+/// client it calls is the served one behind the proxy's request queue (<see cref="ProxyRequestLimit"/>) and, when configured, the
+/// shared response cache in front of it.
 /// </summary>
 internal sealed class ChatCompletionsHandler(
-    ConcurrencyLimitingChatClient chatClient,
+    IChatClient chatClient,
     ChatRequestMapper mapper,
     ProxyTelemetry telemetry,
     IOptions<ClaudeProxyOptions> options,
