@@ -59,6 +59,7 @@ public sealed class ChatClientAgentOverClaudeCliTests(SampleBackends backends) :
         var toolResult = Assert.Single(server.Requests[1].ConversationMessages[^1].Blocks("tool_result"));
         Assert.Equal("toolu_af1", toolResult.GetProperty("tool_use_id").GetString());
         Assert.Contains("09:30 in Lima", toolResult.GetProperty("content").GetRawText(), StringComparison.Ordinal);
+        leaf.Dispose();
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(leaf);
     }
 
