@@ -2,6 +2,8 @@
 // (a) this repository's Claude proxy and (b) the npm peer claude-max-api-proxy@1.0.0, both driving the same pinned
 // Claude CLI against the same instant scripted Anthropic backend. Every address is on loopback; every level is bounded
 // in request count and in time; every process started is stopped, and the run fails if a CLI process survives.
+// With --conversations it measures instead, on the same servers and backend, 5-turn conversations (an OpenAI client sends the
+// whole history every turn), tool round trips, and the CPU seconds the server's process tree spent per turn.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -19,6 +21,12 @@ var pacedRequests = int.Parse(Arg("--paced-requests") ?? "15", CultureInfo.Invar
 var peerAsShipped = args.Contains("--peer-as-shipped");
 int[] levels = [1, 4, 16];
 var requestsPerLevel = new Dictionary<int, int> { [1] = int.Parse(Arg("--requests-c1") ?? "30", CultureInfo.InvariantCulture), [4] = 60, [16] = 96 };
+var conversationMode = args.Contains("--conversations");
+var conversationCount = int.Parse(Arg("--conversation-count") ?? "8", CultureInfo.InvariantCulture);
+var turnsPerConversation = int.Parse(Arg("--turns") ?? "5", CultureInfo.InvariantCulture);
+var toolRoundTrips = int.Parse(Arg("--tool-round-trips") ?? "10", CultureInfo.InvariantCulture);
+var turnPause = TimeSpan.FromMilliseconds(int.Parse(Arg("--turn-pause-ms") ?? "500", CultureInfo.InvariantCulture));
+var conversationResults = new List<ConversationResult>();
 
 var root = FindRepositoryRoot();
 var claude = Path.Combine(root, "tools", "node", "node_modules", ".bin", "claude");
@@ -36,7 +44,7 @@ if (!File.Exists(proxyDll))
 }
 
 await using var backend = await ScriptedAnthropicServer.StartAsync();
-backend.DefaultReply = _ => ScriptedAnthropicReply.Text("Hello ", "world");
+backend.DefaultReply = ConversationBenchmark.Reply;
 var home = Directory.CreateTempSubdirectory("llmc-load-home-").FullName;
 var cliEnvironment = new Dictionary<string, string?>
 {
@@ -108,6 +116,15 @@ else
     report.AppendLine($"The peer was not run: {peerEntry} is missing. Install it with: mkdir -p {peerDir} && cd {peerDir} && npm install claude-max-api-proxy@1.0.0");
 }
 
+if (conversationMode)
+{
+    ConversationBenchmark.Print(conversationResults, turnsPerConversation);
+    var remaining = seenCliProcesses.Where(IsAlive).ToList();
+    Console.WriteLine($"Claude CLI processes seen under the servers: {seenCliProcesses.Count}; still running after the run: {remaining.Count}");
+    Console.Write(report);
+    return remaining.Count == 0 ? 0 : 3;
+}
+
 Console.WriteLine();
 Console.WriteLine("| server | concurrency | requests | errors | p50 ms | p95 ms | throughput req/s |");
 Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
@@ -146,7 +163,7 @@ async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, T
     {
         while (!sampling.IsCancellationRequested)
         {
-            foreach (var pid in Descendants(server.Id).Where(IsClaude))
+            foreach (var pid in ProcTree.Descendants(server.Id).Where(IsClaude))
             {
                 lock (seenCliProcesses)
                 {
@@ -179,6 +196,15 @@ async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, T
             await SendAsync(http, baseUrl);
         }
 
+        if (conversationMode)
+        {
+            var benchmark = new ConversationBenchmark(http, baseUrl, server.Id, turnPause);
+            var result = await benchmark.RunAsync(name, conversationCount, turnsPerConversation, toolRoundTrips);
+            conversationResults.Add(result);
+            Console.WriteLine(result.Summary());
+            return;
+        }
+
         // Concurrency 1 with a pause between requests: the latency one user sees on a quiet server (the CLI pool refills in the pause).
         {
             var paced = await RunLevelAsync(name, http, baseUrl, 1, pacedRequests, pacedPause);
@@ -196,7 +222,7 @@ async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, T
     }
     finally
     {
-        foreach (var pid in Descendants(server.Id).Where(IsClaude))
+        foreach (var pid in ProcTree.Descendants(server.Id).Where(IsClaude))
         {
             seenCliProcesses.Add(pid);
         }
@@ -326,43 +352,6 @@ static string FindRepositoryRoot()
     }
 
     throw new InvalidOperationException("Run the load script inside the repository (LlmConnectors.sln was not found).");
-}
-
-static List<int> Descendants(int root)
-{
-    var parents = new Dictionary<int, int>();
-    foreach (var directory in Directory.EnumerateDirectories("/proc"))
-    {
-        if (int.TryParse(Path.GetFileName(directory), out var pid))
-        {
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
-
-    var result = new List<int>();
-    var frontier = new Queue<int>([root]);
-    while (frontier.Count > 0)
-    {
-        var parent = frontier.Dequeue();
-        foreach (var (pid, ppid) in parents)
-        {
-            if (ppid == parent)
-            {
-                result.Add(pid);
-                frontier.Enqueue(pid);
-            }
-        }
-    }
-
-    return result;
 }
 
 static bool IsClaude(int pid)
