@@ -1,8 +1,8 @@
 // AgentFramework: a Microsoft Agent Framework 1.28 ChatClientAgent over a pipeline from this pack.
 //   OpenRouter:      OPENROUTER_API_KEY (and OPENROUTER_BASE_URL to point elsewhere)
 //   Claude Code CLI: otherwise; claude on PATH, or CLAUDE_CLI_PATH
-// Instructions, a two-turn session, a typed answer and streaming work over both; the tool runs over OpenRouter (function
-// tools over the Claude CLI come with the CLI's control channel).
+// Instructions, a two-turn session, a typed answer, streaming and the tool work over both (over the Claude CLI, the tool reaches
+// the model through the CLI's in-process MCP server, and the agent runs it).
 using System.ComponentModel;
 using LlmConnectors;
 using Microsoft.Agents.AI;
@@ -19,8 +19,7 @@ IChatClient pipeline = new ChatClientBuilder(leaf)
 [Description("Gets the local time in a city.")]
 static string LocalTime([Description("The city")] string city) => $"09:30 in {city}";
 
-IList<AITool> tools = leaf is OpenRouterChatClient ? [AIFunctionFactory.Create(LocalTime, "local_time")] : [];
-var agent = new ChatClientAgent(pipeline, instructions: "You are a terse travel guide.", name: "Guide", tools: tools);
+var agent = new ChatClientAgent(pipeline, instructions: "You are a terse travel guide.", name: "Guide", tools: [AIFunctionFactory.Create(LocalTime, "local_time")]);
 
 // A conversation: the session keeps the history, so the second turn carries the first.
 var session = await agent.CreateSessionAsync();
@@ -40,9 +39,7 @@ await foreach (var update in agent.RunStreamingAsync("Say goodbye.", session))
 
 Console.WriteLine();
 
-if (tools.Count > 0)
-{
-    Console.WriteLine($"Tool: {await agent.RunAsync("What time is it in Lima?")}");
-}
+// A tool the model calls: the agent runs it and the model answers with its result.
+Console.WriteLine($"Tool: {await agent.RunAsync("What time is it in Lima?")}");
 
 return 0;

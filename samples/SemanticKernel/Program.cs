@@ -1,8 +1,8 @@
 // SemanticKernel: a Semantic Kernel 1.82 Kernel over a chat client from this pack.
 //   OpenRouter:      OPENROUTER_API_KEY (and OPENROUTER_BASE_URL to point elsewhere)
 //   Claude Code CLI: otherwise; claude on PATH, or CLAUDE_CLI_PATH
-// Prompt functions, chat history and streaming work over both; the plugin runs over OpenRouter (function tools over the
-// Claude CLI come with the CLI's control channel).
+// Prompt functions, chat history, streaming and the plugin work over both (over the Claude CLI, the plugin's function reaches
+// the model through the CLI's in-process MCP server, and the kernel runs it).
 using LlmConnectors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,10 +40,7 @@ await foreach (var chunk in kernel.InvokePromptStreamingAsync("Count to three.")
 Console.WriteLine();
 
 // A plugin the model calls: FunctionChoiceBehavior.Auto() offers it, the function-invoking client runs it.
-if (leaf is OpenRouterChatClient)
-{
-    var settings = new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
-    Console.WriteLine($"Plugin: {await kernel.InvokePromptAsync("What time is it in Oslo?", new KernelArguments(settings))}");
-}
+var settings = new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
+Console.WriteLine($"Plugin: {await kernel.InvokePromptAsync("What time is it in Oslo?", new KernelArguments(settings))}");
 
 return 0;

@@ -2,6 +2,8 @@
 // (a) this repository's Claude proxy and (b) the npm peer claude-max-api-proxy@1.0.0, both driving the same pinned
 // Claude CLI against the same instant scripted Anthropic backend. Every address is on loopback; every level is bounded
 // in request count and in time; every process started is stopped, and the run fails if a CLI process survives.
+// With --conversations it measures instead, on the same servers and backend, 5-turn conversations (an OpenAI client sends the
+// whole history every turn), tool round trips, and the CPU seconds the server's process tree spent per turn.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -25,6 +27,12 @@ var pacedRequests = int.Parse(Arg("--paced-requests") ?? "15", CultureInfo.Invar
 var peerAsShipped = args.Contains("--peer-as-shipped");
 int[] levels = [1, 4, 16];
 var requestsPerLevel = new Dictionary<int, int> { [1] = int.Parse(Arg("--requests-c1") ?? "30", CultureInfo.InvariantCulture), [4] = 60, [16] = 96 };
+var conversationMode = args.Contains("--conversations");
+var conversationCount = int.Parse(Arg("--conversation-count") ?? "8", CultureInfo.InvariantCulture);
+var turnsPerConversation = int.Parse(Arg("--turns") ?? "5", CultureInfo.InvariantCulture);
+var toolRoundTrips = int.Parse(Arg("--tool-round-trips") ?? "10", CultureInfo.InvariantCulture);
+var turnPause = TimeSpan.FromMilliseconds(int.Parse(Arg("--turn-pause-ms") ?? "500", CultureInfo.InvariantCulture));
+var conversationResults = new List<ConversationResult>();
 
 var root = FindRepositoryRoot();
 var claude = Path.Combine(root, "tools", "node", "node_modules", ".bin", "claude");
@@ -42,7 +50,7 @@ if (!File.Exists(proxyDll))
 }
 
 await using var backend = await ScriptedAnthropicServer.StartAsync();
-backend.DefaultReply = _ => ScriptedAnthropicReply.Text("Hello ", "world");
+backend.DefaultReply = ConversationBenchmark.Reply;
 var home = Directory.CreateTempSubdirectory("llmc-load-home-").FullName;
 var cliEnvironment = CliEnvironment(home, backend.BaseUrl);
 
@@ -85,6 +93,15 @@ if (File.Exists(peerEntry))
 else
 {
     report.AppendLine($"The peer was not run: {peerEntry} is missing. Install it with: mkdir -p {peerDir} && cd {peerDir} && npm install claude-max-api-proxy@1.0.0");
+}
+
+if (conversationMode)
+{
+    ConversationBenchmark.Print(conversationResults, turnsPerConversation);
+    var remaining = seenCliProcesses.Where(IsAlive).ToList();
+    Console.WriteLine($"Claude CLI processes seen under the servers: {seenCliProcesses.Count}; still running after the run: {remaining.Count}");
+    Console.Write(report);
+    return remaining.Count == 0 ? 0 : 3;
 }
 
 Console.WriteLine();
@@ -136,6 +153,15 @@ async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, T
         for (var i = 0; i < 3; i++)
         {
             await SendAsync(http, baseUrl);
+        }
+
+        if (conversationMode)
+        {
+            var benchmark = new ConversationBenchmark(http, baseUrl, server.Id, turnPause);
+            var result = await benchmark.RunAsync(name, conversationCount, turnsPerConversation, toolRoundTrips);
+            conversationResults.Add(result);
+            Console.WriteLine(result.Summary());
+            return;
         }
 
         // Concurrency 1 with a pause between requests: the latency one user sees on a quiet server (the CLI pool refills in the pause).

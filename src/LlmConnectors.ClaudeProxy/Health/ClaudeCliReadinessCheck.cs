@@ -30,6 +30,7 @@ internal sealed class ClaudeCliReadinessCheck(ClaudeCliChatClient client, ILogge
             ["authenticated"] = info.IsLoggedIn,
             ["auth_method"] = info.AuthMethod,
             ["warm_processes"] = client.WarmProcessCount,
+            ["parked_processes"] = client.ParkedProcessCount,
         };
 
         string? message = null;

@@ -273,7 +273,10 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageDownload
         }
 
         var contents = new List<AIContent>();
-        if (wire.Content?.Text is { } text)
+        // An assistant message that calls tools may come with empty text (MEAI's OpenAI client sends the text it streamed, "", as a
+        // text part; other clients send "content": ""): the calls are its content, and empty text carries nothing to keep.
+        var blankTextAllowed = role == ChatRole.Assistant && wire.ToolCalls is { Count: > 0 };
+        if (wire.Content?.Text is { } text && !(blankTextAllowed && string.IsNullOrWhiteSpace(text)))
         {
             if (string.IsNullOrWhiteSpace(text))
             {
@@ -290,6 +293,11 @@ internal sealed class ChatRequestMapper(ModelCatalog models, RemoteImageDownload
         {
             for (var j = 0; j < parts.Count; j++)
             {
+                if (blankTextAllowed && parts[j] is { Type: "text" } blank && string.IsNullOrWhiteSpace(blank.Text))
+                {
+                    continue;
+                }
+
                 var (content, error) = await MapPartAsync(parts[j], role, $"{at}.content[{j}]", cancellationToken);
                 if (error is not null)
                 {

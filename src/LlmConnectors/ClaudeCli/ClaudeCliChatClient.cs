@@ -13,9 +13,11 @@ namespace LlmConnectors;
 /// input as stream-json, no tools unless the host allows them, a bounded number of processes and an optional warm pool.
 /// </summary>
 /// <remarks>
-/// Every request runs in its own process (nothing leaks between requests); cancellation, timeouts, failures and disposal kill the
-/// whole process tree. The system prompt, the JSON schema and a model other than the default travel on standard input as
-/// <c>initialize</c> and <c>apply_flag_settings</c> control requests, so every request can use a pre-started process.
+/// A request runs in a process of its own (a warm one when the pool has one), or continues in the parked process that holds its
+/// conversation byte for byte: one waiting on the function calls whose results the request brings, or one that gave the answer the
+/// request's history ends with, which is then sent only the new user message. Nothing crosses conversations. Cancellation, timeouts,
+/// failures and disposal kill the whole process tree. The system prompt, the JSON schema and a model other than the default travel on
+/// standard input as <c>initialize</c> and <c>apply_flag_settings</c> control requests, so every request can use a pre-started process.
 /// </remarks>
 public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
 {
@@ -80,7 +82,10 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
     /// <summary>Gets the number of pre-started processes waiting for a request.</summary>
     public int WarmProcessCount => _pool.IdleCount;
 
-    /// <summary>Gets the number of processes parked on function calls, waiting for the caller to bring their results.</summary>
+    /// <summary>
+    /// Gets the number of parked processes: those waiting on function calls for the caller to bring their results, and those that
+    /// answered and wait for the next turn of their conversation.
+    /// </summary>
     public int ParkedProcessCount => _parked.Count;
 
     /// <summary>Waits until the warm pool holds <see cref="ClaudeCliOptions.WarmPoolSize"/> started processes.</summary>
@@ -401,11 +406,20 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             var tools = request.OffersTools ? ClaudeCliToolBridge.Create(request.Tools, request.ToolMode) : null;
             tools?.SetResults(request.ToolResults);
             IReadOnlyList<ClaudeCliToolBridge.WaitingCall> waiting = [];
-            if (tools is not null && request.ContinuationKey is { } key && _parked.TryTake(key) is { } parked)
+            if (request.ContinuationKey is { } key && _parked.TryTake(key) is { } parked)
             {
+                // The parked process holds this conversation byte for byte (the key says so): it waits on the calls whose results
+                // this request brings, or after the answer this request's history ends with.
                 (process, waiting) = parked;
                 continuing = true;
-                ClaudeCliToolLog.Continued(_logger, process.Id, request.ToolResults.Count);
+                if (request.ContinuesToolCalls)
+                {
+                    ClaudeCliToolLog.Continued(_logger, process.Id, request.ToolResults.Count);
+                }
+                else
+                {
+                    ClaudeCliLog.TurnContinued(_logger, process.Id);
+                }
             }
             else if (tools is null)
             {
@@ -439,7 +453,13 @@ public sealed class ClaudeCliChatClient : IChatClient, IModelCapabilityProvider
             if (session is { Parked: true } && process is not null && !_disposing.IsCancellationRequested)
             {
                 // The process waits on its tools/call requests until the caller brings the results (or it is evicted).
-                _parked.Park(ClaudeCliConversationKey.Key(request.ConversationHash, session.ParkedCallIds), process, session.WaitingCalls);
+                _parked.Park(ClaudeCliConversationKey.Key(request.ConversationHash, session.ParkedCallIds), process, session.WaitingCalls, onCalls: true);
+                process = null;
+            }
+            else if (session is { Answer: { } answer } && process is { HasExited: false } && !_disposing.IsCancellationRequested)
+            {
+                // The process holds the conversation with its answer and waits for the next user message (or it is evicted).
+                _parked.Park(ClaudeCliConversationKey.Key(request.AnsweredHash(answer), []), process, [], onCalls: false);
                 process = null;
             }
 

@@ -28,4 +28,10 @@ internal static partial class ClaudeCliLog
 
     [LoggerMessage(8, LogLevel.Warning, "The upstream stream of Claude CLI process {ProcessId} broke after {StreamedChars} characters had been streamed, and the CLI fetched the answer again; the request fails instead of returning a truncated answer.")]
     public static partial void StreamRestarted(ILogger logger, int processId, int streamedChars);
+
+    [LoggerMessage(9, LogLevel.Debug, "Claude CLI process {ProcessId} is parked with its conversation until the next turn.")]
+    public static partial void TurnParked(ILogger logger, int processId);
+
+    [LoggerMessage(10, LogLevel.Debug, "Claude CLI request continues the conversation held by parked process {ProcessId}: only the new user message is sent.")]
+    public static partial void TurnContinued(ILogger logger, int processId);
 }

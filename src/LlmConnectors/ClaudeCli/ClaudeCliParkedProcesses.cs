@@ -3,9 +3,10 @@ using Microsoft.Extensions.Logging;
 namespace LlmConnectors.ClaudeCli;
 
 /// <summary>
-/// CLI processes parked on unanswered <c>tools/call</c> requests, each waiting for the caller to bring the results of the calls
-/// its last turn returned. Keyed by the conversation they hold (see <see cref="ClaudeCliConversationKey"/>), bounded in number
-/// (the oldest is killed to make room) and in idle time (killed once it has waited too long), all killed on disposal.
+/// Parked CLI processes: those waiting on unanswered <c>tools/call</c> requests for the caller to bring the results of the calls
+/// their last turn returned, and those that answered and wait, standard input open, for the next user message of their
+/// conversation. Keyed by the conversation they hold (see <see cref="ClaudeCliConversationKey"/>), bounded in number (the oldest is
+/// killed to make room) and in idle time (killed once it has waited too long), all killed on disposal.
 /// </summary>
 internal sealed class ClaudeCliParkedProcesses : IAsyncDisposable
 {
@@ -42,7 +43,8 @@ internal sealed class ClaudeCliParkedProcesses : IAsyncDisposable
     /// <param name="key">The conversation key.</param>
     /// <param name="process">The process, waiting on its <c>tools/call</c> requests.</param>
     /// <param name="waiting">The <c>tools/call</c> requests already read from it, to be answered when the results come.</param>
-    public void Park(string key, ClaudeCliProcess process, IReadOnlyList<ClaudeCliToolBridge.WaitingCall> waiting)
+    /// <param name="onCalls"><see langword="true"/> when it waits on calls, <see langword="false"/> when it answered and waits for the next turn.</param>
+    public void Park(string key, ClaudeCliProcess process, IReadOnlyList<ClaudeCliToolBridge.WaitingCall> waiting, bool onCalls)
     {
         List<ClaudeCliProcess> evicted = [];
         lock (_lock)
@@ -66,7 +68,14 @@ internal sealed class ClaudeCliParkedProcesses : IAsyncDisposable
                 }
 
                 _parked[key] = (process, waiting, Environment.TickCount64);
-                ClaudeCliToolLog.Parked(_logger, process.Id);
+                if (onCalls)
+                {
+                    ClaudeCliToolLog.Parked(_logger, process.Id);
+                }
+                else
+                {
+                    ClaudeCliLog.TurnParked(_logger, process.Id);
+                }
             }
         }
 

@@ -45,16 +45,32 @@ internal sealed class ClaudeCliRequest
     /// <summary>Gets a value indicating whether functions are offered to the model (tools declared, mode not none).</summary>
     public bool OffersTools => Tools.Count > 0 && ToolMode is not NoneChatToolMode;
 
-    /// <summary>Gets the key of the process that may be parked on this request's tool results, when the history ends with them.</summary>
+    /// <summary>
+    /// Gets the key of the parked process that may hold this request's conversation: one waiting on the tool results the history ends
+    /// with, or one that gave the answer followed by the final user message. <see langword="null"/> when the history ends otherwise,
+    /// or for a new turn with a JSON schema.
+    /// </summary>
     public string? ContinuationKey { get; private init; }
+
+    /// <summary>Gets a value indicating whether the process may be parked after its answer, for the next turn (no JSON schema).</summary>
+    public bool CanContinue => JsonSchema is null;
+
+    /// <summary>Gets a value indicating whether <see cref="ContinuationKey"/> names a process waiting on tool results (not a new turn).</summary>
+    public bool ContinuesToolCalls => ContinuationKey is not null && ToolResults.Count > 0;
 
     /// <summary>Gets the tool results the history ends with, by call id.</summary>
     public IReadOnlyDictionary<string, FunctionResultContent> ToolResults { get; private init; } = new Dictionary<string, FunctionResultContent>();
 
-    /// <summary>Gets what a process holds once this request is sent (see <see cref="ClaudeCliConversationKey"/>), for parking it.</summary>
-    public string ConversationHash => _conversationHash ??= ClaudeCliConversationKey.Hash(ModelId, SystemPrompt, Tools, ToolMode, [.. History, Last]);
+    /// <summary>Gets what a process holds once this request is sent (see <see cref="ClaudeCliConversationKey"/>), for parking it on calls.</summary>
+    public string ConversationHash => _conversationHash ??= ClaudeCliConversationKey.Hash(ModelId, SystemPrompt, Tools, ToolMode, MaxOutputTokens, [.. History, Last]);
 
     private string? _conversationHash;
+
+    /// <summary>Gets what a process holds once it gave <paramref name="answer"/> to this request, for parking it until the next turn.</summary>
+    /// <param name="answer">The answer's text, as the caller receives it.</param>
+    /// <returns>The hash (see <see cref="ClaudeCliConversationKey"/>).</returns>
+    public string AnsweredHash(string answer) =>
+        ClaudeCliConversationKey.Hash(ModelId, SystemPrompt, Tools, ToolMode, MaxOutputTokens, [.. History, Last, new ChatMessage(ChatRole.Assistant, answer)]);
 
     /// <summary>
     /// Removes the root <c>$schema</c> keyword. The CLI compiles the schema with a validator that knows only older drafts: with
@@ -142,12 +158,17 @@ internal sealed class ClaudeCliRequest
             ClaudeCliToolBridge.Validate(tools, options!.ToolMode, nameof(options));
         }
 
-        var (continuationKey, results) = offersTools
-            ? ClaudeCliConversationKey.FindContinuation(modelId, system, tools, options?.ToolMode, conversation)
-            : (null, new Dictionary<string, FunctionResultContent>());
+        int? maxOutputTokens = options?.MaxOutputTokens is > 0 and var max ? max : null;
+        var (continuationKey, results) = ClaudeCliConversationKey.FindContinuation(modelId, system, tools, options?.ToolMode, maxOutputTokens, conversation);
+        if (schema is not null && results.Count == 0)
+        {
+            // A process that answered with structured output holds a StructuredOutput call, not the text the caller brings back.
+            continuationKey = null;
+        }
+
         return new ClaudeCliRequest(system, conversation[..^1], conversation[^1], schema, modelId)
         {
-            MaxOutputTokens = options?.MaxOutputTokens is > 0 and var max ? max : null,
+            MaxOutputTokens = maxOutputTokens,
             IgnoredOptions = ClaudeCliUnsupportedOptions.Find(options),
             Tools = tools,
             ToolMode = options?.ToolMode,

@@ -26,6 +26,7 @@ internal sealed class ClaudeCliSession : IDisposable
     private readonly IReadOnlyList<ClaudeCliToolBridge.WaitingCall>? _continuing;
     private readonly StringBuilder? _streamed;
     private readonly bool _cliRetries;
+    private readonly bool _mayPark;
     private ClaudeCliErrors.AssistantError? _assistantError;
     private string? _messageId;
     private string? _model;
@@ -46,6 +47,7 @@ internal sealed class ClaudeCliSession : IDisposable
         _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _timeout.Token, disposingToken);
         _streamed = streaming && request.JsonSchema is null ? new StringBuilder() : null;
         _cliRetries = ClaudeCliProcess.CliRetries(options);
+        _mayPark = options.MaxParkedProcesses > 0 && request.CanContinue;
     }
 
     /// <summary>
@@ -55,15 +57,23 @@ internal sealed class ClaudeCliSession : IDisposable
     /// <returns>A task that completes when everything is written.</returns>
     public Task SendAsync() => GuardAsync(async token =>
     {
-        if (_tools is not null && _continuing is not null)
+        if (_continuing is not null)
         {
-            // A parked process holds the conversation already; it gets the tool results as answers to its tools/call requests
-            // (those it sent before it was parked now; later ones as they are read).
-            foreach (var answer in _tools.AnswerWaiting(_continuing))
+            if (_tools is not null && _request.ContinuesToolCalls)
             {
-                await _process.WriteLineAsync(answer, token).ConfigureAwait(false);
+                // A process parked on calls holds the conversation already; it gets the tool results as answers to its tools/call
+                // requests (those it sent before it was parked now; later ones as they are read).
+                foreach (var answer in _tools.AnswerWaiting(_continuing))
+                {
+                    await _process.WriteLineAsync(answer, token).ConfigureAwait(false);
+                }
+
+                return true;
             }
 
+            // A process parked after its answer holds the conversation up to that answer: only the new user message goes, marked as
+            // content like every other (ClaudeCliChannel).
+            await _process.WriteLineAsync(StreamJsonInput.User(_request.Last, query: true, toolBlocks: _tools is not null), token).ConfigureAwait(false);
             return true;
         }
 
@@ -97,9 +107,10 @@ internal sealed class ClaudeCliSession : IDisposable
         }
 
         await _process.WriteLineAsync(StreamJsonInput.User(_request.Last, query: true, toolBlocks: _tools is not null), token).ConfigureAwait(false);
-        if (_tools is null)
+        if (_tools is null && !_mayPark)
         {
-            // With tools, standard input stays open: the CLI's tool calls are answered on it.
+            // Standard input stays open with tools (the CLI's tool calls are answered on it) and when the process may be parked
+            // after its answer for the next turn; otherwise the CLI exits after the answer.
             _process.CloseInput();
         }
 
@@ -108,6 +119,12 @@ internal sealed class ClaudeCliSession : IDisposable
 
     /// <summary>Gets a value indicating whether the turn ended in calls of the caller's functions and the process waits for their results.</summary>
     public bool Parked { get; private set; }
+
+    /// <summary>
+    /// Gets the text of the answer, once the turn ended with one and the process may be parked with it for the next turn (standard input
+    /// still open, no JSON schema); otherwise <see langword="null"/>.
+    /// </summary>
+    public string? Answer { get; private set; }
 
     /// <summary>Gets the ids of the calls the process waits on, once <see cref="Parked"/>.</summary>
     public IEnumerable<string> ParkedCallIds => _tools?.Calls.Select(c => c.CallId) ?? [];
@@ -158,6 +175,11 @@ internal sealed class ClaudeCliSession : IDisposable
 
                         var unstreamed = UnstreamedTail(root);
                         _done = true;
+                        if (_mayPark)
+                        {
+                            Answer = root.TryGetProperty("result", out var answer) && answer.ValueKind == JsonValueKind.String ? answer.GetString() : null;
+                        }
+
                         ClaudeCliLog.RequestFinished(_logger, _process.Id, _stopwatch.ElapsedMilliseconds);
                         return BuildFinal(root, unstreamed);
                     default:

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using LlmConnectors.IntegrationTests.ClaudeCli;
 using LlmConnectors.IntegrationTests.Samples;
 using LlmConnectors.TestServers.Anthropic;
@@ -38,19 +37,12 @@ public sealed class ChatClientAgentOverClaudeCliTests(SampleBackends backends) :
             ScriptedAnthropicReply.ToolUse("Let me look.", ("toolu_af1", "mcp__pack__local_time", """{"city":"Lima"}""")),
             ScriptedAnthropicReply.Text("It is 09:30 ", "in Lima."));
         using var leaf = new ClaudeCliChatClient(ClaudeCliTestEnvironment.Options(server));
-        var calls = 0;
-        [Description("Gets the local time in a city.")]
-        string LocalTime([Description("The city")] string city)
-        {
-            Interlocked.Increment(ref calls);
-            return $"09:30 in {city}";
-        }
-
-        var agent = new ChatClientAgent(leaf, instructions: "You are a terse travel guide.", tools: [AIFunctionFactory.Create(LocalTime, "local_time")]);
+        var tool = new LocalTimeTool();
+        var agent = new ChatClientAgent(leaf, instructions: "You are a terse travel guide.", tools: [tool.Function]);
 
         var response = await agent.RunAsync("What time is it in Lima? af-cli-tool", cancellationToken: TestContext.Current.CancellationToken);
 
-        Assert.Equal(1, calls);
+        Assert.Equal(1, tool.Calls);
         Assert.Equal("It is 09:30 in Lima.", response.Messages[^1].Text);
         Assert.Equal(2, server.Requests.Count);
         var first = server.Requests[0];
@@ -59,6 +51,7 @@ public sealed class ChatClientAgentOverClaudeCliTests(SampleBackends backends) :
         var toolResult = Assert.Single(server.Requests[1].ConversationMessages[^1].Blocks("tool_result"));
         Assert.Equal("toolu_af1", toolResult.GetProperty("tool_use_id").GetString());
         Assert.Contains("09:30 in Lima", toolResult.GetProperty("content").GetRawText(), StringComparison.Ordinal);
+        leaf.Dispose();
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(leaf);
     }
 

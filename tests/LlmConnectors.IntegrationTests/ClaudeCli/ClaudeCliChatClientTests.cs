@@ -40,6 +40,10 @@ public sealed class ClaudeCliChatClientTests
         Assert.Equal(ClaudeCliTestEnvironment.ApiKey, request.Headers["x-api-key"]);
         var message = Assert.Single(request.ConversationMessages);
         Assert.Equal("Say hi", message.Text);
+
+        // The process that answered waits for the next turn of this conversation until the client is disposed.
+        Assert.Equal(1, client.ParkedProcessCount);
+        client.Dispose();
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
     }
 
@@ -262,6 +266,7 @@ public sealed class ClaudeCliChatClientTests
 
         Assert.Equal("after retry", text);
         Assert.Equal(2, server.Requests.Count);
+        client.Dispose();
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(client);
     }
 

@@ -52,9 +52,11 @@ public sealed class ClaudeCliToolTests
         Assert.Equal("toolu_weather1", result.GetProperty("tool_use_id").GetString());
         Assert.Contains("sunny, 21 C in Lyon", result.GetProperty("content").GetRawText(), StringComparison.Ordinal);
 
-        // The result went to the process that was waiting for it: one process served the whole round trip, and none is left.
+        // The result went to the process that was waiting for it: one process served the whole round trip, and it now waits for the
+        // next turn of this conversation until the client is disposed.
         Assert.Single(started.Ids);
-        Assert.Equal(0, cli.ParkedProcessCount);
+        Assert.Equal(1, cli.ParkedProcessCount);
+        cli.Dispose();
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(cli);
     }
 
@@ -101,6 +103,7 @@ public sealed class ClaudeCliToolTests
         Assert.Equal("toolu_1", Assert.Single(replayed[1].Blocks("tool_use")).GetProperty("id").GetString());
         Assert.Equal("mcp__pack__get_weather", replayed[1].Blocks("tool_use")[0].GetProperty("name").GetString());
         Assert.Equal("toolu_1", Assert.Single(replayed[^1].Blocks("tool_result")).GetProperty("tool_use_id").GetString());
+        Assert.Equal(0, cli.ParkedProcessCount);
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(cli);
     }
 

@@ -31,6 +31,42 @@ public class ChatCompletionsEndpointTests
         Assert.True(response.Headers.Contains("x-request-id"));
     }
 
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("[{\"type\":\"text\",\"text\":\"\"}]")]
+    [InlineData("null")]
+    public async Task ChatCompletions_AssistantToolCallsWithEmptyText_TheCallsAreItsContent(string content)
+    {
+        // MEAI's OpenAI client sends a streamed tool-call turn back with an empty text part; other clients with "content": "".
+        await using var factory = new ProxyFactory();
+        using var client = factory.CreateClient();
+
+        var (status, _, _) = await PostJsonAsync(client, """
+            {"model":"sonnet","messages":[
+              {"role":"user","content":"Weather in Lyon?"},
+              {"role":"assistant","content":CONTENT,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Lyon\"}"}}]},
+              {"role":"tool","tool_call_id":"call_1","content":"sunny"}],
+             "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]}
+            """.Replace("CONTENT", content, StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var assistant = factory.Client.LastMessages![1];
+        Assert.Equal(ChatRole.Assistant, assistant.Role);
+        Assert.Equal("call_1", Assert.IsType<FunctionCallContent>(Assert.Single(assistant.Contents)).CallId);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_AssistantWithoutToolCallsAndEmptyText_Is400NamingTheField()
+    {
+        await using var factory = new ProxyFactory();
+        using var client = factory.CreateClient();
+
+        var (status, body, _) = await PostJsonAsync(client, """{"model":"sonnet","messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":""},{"role":"user","content":"Hi again"}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("messages[1].content", body.GetProperty("error").GetProperty("param").GetString());
+    }
+
     [Fact]
     public async Task ChatCompletions_ConfiguredAlias_MapsToCliModel()
     {

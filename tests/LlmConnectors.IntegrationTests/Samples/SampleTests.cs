@@ -172,7 +172,7 @@ public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleB
     }
 
     [Fact]
-    public async Task SemanticKernel_ClaudeCli_PromptChatAndStreamingThroughTheRealCli()
+    public async Task SemanticKernel_ClaudeCli_PromptChatStreamingAndPluginThroughTheRealCli()
     {
         var result = await Sample.RunAsync("SemanticKernel", SampleBackends.Merge(backends.ClaudeCliEnvironment));
 
@@ -181,6 +181,9 @@ public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleB
         Assert.Contains("You said: Translate 'cheese' into French.", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("You said: Name another one.", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("You said: Count to three.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("used the tool, which returned: It is 09:30 in sample.", result.StandardOutput, StringComparison.Ordinal);
+        var call = backends.Anthropic.Requests.Last(r => r.RawJson.Contains("What time is it in Oslo?", StringComparison.Ordinal) && r.Tools.Contains("mcp__pack__Clock_current_time"));
+        Assert.Equal("Gets the current time in a city.", call.ToolDefinitions.Single(t => t.GetProperty("name").GetString() == "mcp__pack__Clock_current_time").GetProperty("description").GetString());
     }
 
     [Fact]
@@ -199,7 +202,7 @@ public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleB
     }
 
     [Fact]
-    public async Task AgentFramework_ClaudeCli_SessionTypedAndStreamingThroughTheRealCli()
+    public async Task AgentFramework_ClaudeCli_SessionTypedStreamingAndToolThroughTheRealCli()
     {
         var result = await Sample.RunAsync("AgentFramework", SampleBackends.Merge(backends.ClaudeCliEnvironment));
 
@@ -207,6 +210,10 @@ public sealed class SampleTests(SampleBackends backends) : IClassFixture<SampleB
         Assert.Contains("You said: And one museum there?", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("Typed: sample, sample, population 42", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("You said: Say goodbye.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("used the tool, which returned: 09:30 in sample", result.StandardOutput, StringComparison.Ordinal);
+        var answered = backends.Anthropic.Requests.Last(r => r.RawJson.Contains("What time is it in Lima?", StringComparison.Ordinal));
+        Assert.Contains("You are a terse travel guide.", string.Join('\n', answered.System), StringComparison.Ordinal);
+        Assert.Contains("09:30 in sample", Assert.Single(answered.ConversationMessages[^1].Blocks("tool_result")).GetProperty("content").GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

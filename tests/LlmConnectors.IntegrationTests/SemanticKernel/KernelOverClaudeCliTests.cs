@@ -96,6 +96,7 @@ public sealed class KernelOverClaudeCliTests(SampleBackends backends) : IClassFi
         var toolResult = Assert.Single(server.Requests[1].ConversationMessages[^1].Blocks("tool_result"));
         Assert.Equal("toolu_sk1", toolResult.GetProperty("tool_use_id").GetString());
         Assert.Contains("21 degrees in Oslo", toolResult.GetProperty("content").GetRawText(), StringComparison.Ordinal);
+        leaf.Dispose();
         await ClaudeCliTestEnvironment.AssertNoProcessSurvivesAsync(leaf);
     }
 
