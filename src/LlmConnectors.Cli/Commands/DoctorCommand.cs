@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json.Nodes;
 using LlmConnectors.Cli.Backends;
@@ -39,6 +40,7 @@ internal static class DoctorCommand
         var cliReady = await CheckClaudeCliAsync(settings, checks, cancellationToken);
         var openRouterReady = await CheckOpenRouterAsync(settings, checks, cancellationToken);
         var proxyReady = await CheckProxyAsync(settings, checks, cancellationToken);
+        var detected = CheckProviders(settings, checks);
 
         var ready = new List<string>();
         if (openRouterReady)
@@ -55,6 +57,8 @@ internal static class DoctorCommand
         {
             ready.Add("ClaudeProxy");
         }
+
+        ready.AddRange(detected);
 
         if (ready.Count == 0)
         {
@@ -97,6 +101,34 @@ internal static class DoctorCommand
         }
 
         return ok ? ExitCodes.Success : ExitCodes.SetupProblem;
+    }
+
+    /// <summary>
+    /// Adds one line per provider the library knows, detected or not and why, exactly as <c>AddLlmConnectors</c> decides at start-up
+    /// (the same report its log lines come from), read from the environment and <c>LLMC_CONFIG</c>.
+    /// </summary>
+    /// <returns>The detected providers that the live checks above do not cover (their keys are only detected, not tried).</returns>
+    private static List<string> CheckProviders(LlmcSettings settings, List<DoctorCheck> checks)
+    {
+        using var providers = LlmcProviders.Create(configFile: null, settings, out var problems);
+        if (providers is null)
+        {
+            checks.AddRange(problems.Select(problem => new DoctorCheck("Providers", CheckStatus.Error, problem, "Correct the setting it names.")));
+            return [];
+        }
+
+        var detected = new List<string>();
+        foreach (var provider in providers.Report.Providers)
+        {
+            var isDefault = provider.Name == providers.Report.DefaultProvider ? ", the default" : "";
+            checks.Add(new DoctorCheck($"Provider {provider.Name} ({provider.Prefix}{isDefault})", provider.Detected ? CheckStatus.Ok : CheckStatus.Skipped, provider.Reason));
+            if (provider.Detected && provider.Name is not (OpenRouterServiceCollectionExtensions.ServiceKey or ClaudeCliServiceCollectionExtensions.ServiceKey or ClaudeProxyServiceCollectionExtensions.ServiceKey))
+            {
+                detected.Add(provider.Name);
+            }
+        }
+
+        return detected;
     }
 
     private static void Render(List<DoctorCheck> checks, List<string> ready, bool ok)

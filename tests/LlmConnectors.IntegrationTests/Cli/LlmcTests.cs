@@ -28,7 +28,33 @@ public sealed class LlmcTests(SampleBackends backends) : IClassFixture<SampleBac
         Assert.Contains("Ready: none", output, StringComparison.Ordinal);
 
         // One screen.
-        Assert.True(output.Split('\n').Length <= 40, $"doctor printed {output.Split('\n').Length} lines:\n{output}");
+        Assert.True(output.Split('\n').Length <= 50, $"doctor printed {output.Split('\n').Length} lines:\n{output}");
+        home.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Doctor_OpenAIKeyOnly_ListsEveryProviderAsTheLibraryDetectsItAndNeverPrintsTheKey()
+    {
+        const string key = "sk-doctor-test-0000000000000000";
+        var home = Directory.CreateTempSubdirectory("llmc-home-");
+        var environment = SampleBackends.Merge(new Dictionary<string, string?> { ["HOME"] = home.FullName, ["OPENAI_API_KEY"] = key });
+
+        var result = await Llmc.RunAsync(environment, "doctor", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Describe("llmc doctor --json"));
+        using var report = JsonDocument.Parse(result.StandardOutput);
+        var checks = report.RootElement.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => (Status: c.GetProperty("status").GetString(), Detail: c.GetProperty("detail").GetString()));
+        Assert.Equal("ok", checks["Provider openai (openai/, the default)"].Status);
+        foreach (var name in new[] { "anthropic", "gemini", "vertex", "openrouter", "claude-cli", "claude-proxy" })
+        {
+            var line = Assert.Single(checks, c => c.Key.StartsWith($"Provider {name} (", StringComparison.Ordinal));
+            Assert.Equal("skipped", line.Value.Status);
+            Assert.False(string.IsNullOrWhiteSpace(line.Value.Detail), $"{name}: no reason given");
+        }
+
+        Assert.Contains("openai", report.RootElement.GetProperty("ready").EnumerateArray().Select(r => r.GetString()));
+        Assert.DoesNotContain(key, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
         home.Delete(recursive: true);
     }
 
