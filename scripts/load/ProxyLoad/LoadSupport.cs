@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using static LlmConnectors.TestServers.ProcessTree;
 
 internal static class LoadSupport
 {
@@ -71,7 +72,7 @@ internal static class LoadSupport
     {
         while (true)
         {
-            foreach (var pid in roots.SelectMany(Descendants).Where(IsClaude))
+            foreach (var pid in roots.SelectMany(root => Descendants(root, includeZombies: true)).Where(IsClaude))
             {
                 lock (seen)
                 {
@@ -145,67 +146,5 @@ internal static class LoadSupport
         }
 
         throw new InvalidOperationException("Run the load script inside the repository (LlmConnectors.sln was not found).");
-    }
-
-    public static List<int> Descendants(int root)
-    {
-        var parents = new Dictionary<int, int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(directory), out var pid))
-            {
-                try
-                {
-                    var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
-                }
-                catch (IOException)
-                {
-                }
-            }
-        }
-
-        var result = new List<int>();
-        var frontier = new Queue<int>([root]);
-        while (frontier.Count > 0)
-        {
-            var parent = frontier.Dequeue();
-            foreach (var (pid, ppid) in parents)
-            {
-                if (ppid == parent)
-                {
-                    result.Add(pid);
-                    frontier.Enqueue(pid);
-                }
-            }
-        }
-
-        return result;
-    }
-
-    public static bool IsClaude(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("claude", StringComparison.Ordinal);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 }

@@ -14,7 +14,7 @@ internal static class ProcTree
     public static double CpuSeconds(int root)
     {
         long ticks = 0;
-        foreach (var pid in LoadSupport.Descendants(root).Prepend(root))
+        foreach (var pid in LlmConnectors.TestServers.ProcessTree.Descendants(root, includeZombies: true).Prepend(root))
         {
             if (Stat(pid) is { } fields)
             {

@@ -10,6 +10,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using LlmConnectors.TestServers.Anthropic;
+using static LlmConnectors.TestServers.ProcessTree;
 using static LoadSupport;
 
 if (args.Contains("--replicas"))
@@ -181,7 +182,7 @@ async Task RunTargetAsync(string name, ProcessStartInfo start, string baseUrl, T
     }
     finally
     {
-        foreach (var pid in Descendants(server.Id).Where(IsClaude))
+        foreach (var pid in Descendants(server.Id, includeZombies: true).Where(IsClaude))
         {
             seenCliProcesses.Add(pid);
         }

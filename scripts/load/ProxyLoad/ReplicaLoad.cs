@@ -9,6 +9,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using LlmConnectors.TestServers.Anthropic;
+using static LlmConnectors.TestServers.ProcessTree;
 using static LoadSupport;
 
 internal static partial class ReplicaLoad

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using LlmConnectors.IntegrationTests.ClaudeProxy;
 using LlmConnectors.TestServers.Anthropic;
+using LlmConnectors.TestServers;
 
 namespace LlmConnectors.IntegrationTests.ClaudeCli;
 

@@ -9,6 +9,7 @@ using OpenAI;
 using OpenAI.Chat;
 using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using ChatResponseFormat = OpenAI.Chat.ChatResponseFormat;
+using LlmConnectors.TestServers;
 
 namespace LlmConnectors.IntegrationTests.ClaudeProxy;
 

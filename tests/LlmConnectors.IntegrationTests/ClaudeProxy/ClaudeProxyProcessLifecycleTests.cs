@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using LlmConnectors.TestServers.Anthropic;
+using LlmConnectors.TestServers;
 
 namespace LlmConnectors.IntegrationTests.ClaudeProxy;
 

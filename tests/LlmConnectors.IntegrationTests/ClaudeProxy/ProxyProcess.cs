@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using LlmConnectors.IntegrationTests.ClaudeCli;
 using LlmConnectors.TestServers.Anthropic;
+using LlmConnectors.TestServers;
 
 namespace LlmConnectors.IntegrationTests.ClaudeProxy;
 

@@ -7,6 +7,7 @@ using DotNet.Testcontainers.Containers;
 using LlmConnectors.IntegrationTests.ClaudeCli;
 using LlmConnectors.IntegrationTests.ClaudeProxy;
 using LlmConnectors.TestServers.Anthropic;
+using LlmConnectors.TestServers;
 
 namespace LlmConnectors.IntegrationTests.Container;
 

@@ -7,6 +7,7 @@ using LlmConnectors.IntegrationTests.ClaudeProxy;
 using LlmConnectors.TestServers.Anthropic;
 using OpenAI;
 using OpenAI.Chat;
+using LlmConnectors.TestServers;
 
 namespace LlmConnectors.IntegrationTests.Container;
 

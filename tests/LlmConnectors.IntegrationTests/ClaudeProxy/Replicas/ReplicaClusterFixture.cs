@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
+using LlmConnectors.TestServers;
 
 namespace LlmConnectors.IntegrationTests.ClaudeProxy.Replicas;
 

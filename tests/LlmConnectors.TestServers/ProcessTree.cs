@@ -1,9 +1,18 @@
-namespace LlmConnectors.IntegrationTests.ClaudeProxy;
+namespace LlmConnectors.TestServers;
 
-/// <summary>Reads the Linux process table (/proc) to find the processes a test server started.</summary>
-internal static class ProcessTree
+/// <summary>
+/// Reads the Linux process table (/proc) to find the processes a server started and whether they still run: shared by the
+/// integration tests and the load tool (scripts/load/ProxyLoad), which both check that no <c>claude</c> process is left.
+/// </summary>
+public static class ProcessTree
 {
-    public static IReadOnlyList<int> Descendants(int root)
+    /// <summary>Finds every descendant of <paramref name="root"/>, whoever started them.</summary>
+    /// <param name="root">The process whose tree is read.</param>
+    /// <param name="includeZombies">
+    /// Whether processes that have exited but are not yet reaped are included: by default they are not (they no longer run); the
+    /// load tool's CPU count includes them, as their time reaches the parent's only when it reaps them.
+    /// </param>
+    public static IReadOnlyList<int> Descendants(int root, bool includeZombies = false)
     {
         var parents = new Dictionary<int, int>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
@@ -17,7 +26,7 @@ internal static class ProcessTree
             {
                 var stat = File.ReadAllText(Path.Combine(directory, "stat"));
                 var afterName = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (afterName[0] != "Z")
+                if (includeZombies || afterName[0] != "Z")
                 {
                     parents[pid] = int.Parse(afterName[1], System.Globalization.CultureInfo.InvariantCulture);
                 }
@@ -49,6 +58,7 @@ internal static class ProcessTree
         return result;
     }
 
+    /// <summary>Tells whether the process's command line names <c>claude</c>.</summary>
     public static bool IsClaude(int pid)
     {
         try
@@ -61,6 +71,7 @@ internal static class ProcessTree
         }
     }
 
+    /// <summary>Tells whether the process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid)
     {
         try
